@@ -1,0 +1,42 @@
+"""Annotated dependencies shared by the routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from sqlalchemy.orm import Session
+
+from app.services.catalog import Catalog
+from app.settings import Settings
+
+
+def get_catalog(request: Request) -> Catalog:
+    return request.app.state.catalog
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def valid_question_id(
+    catalog: CatalogDep,
+    question_id: Annotated[str, Path(max_length=80, description="Question id")],
+) -> str:
+    """Resolve a question id once, raising a 404 problem when it is unknown."""
+    catalog.question_model(question_id)
+    return question_id
+
+
+QuestionId = Annotated[str, Depends(valid_question_id)]

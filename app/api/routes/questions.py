@@ -1,0 +1,40 @@
+"""Questions: prompts, expected input and hints (never answers)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from app import schemas as s
+from app.api.deps import CatalogDep, QuestionId
+
+router = APIRouter(prefix="/questions", tags=["questions"])
+MAX_LIMIT = 500
+
+
+@router.get("", response_model=s.Page[s.QuestionSummary])
+def list_questions(
+    catalog: CatalogDep,
+    topic: Annotated[str | None, Query(max_length=80, description="Only this topic")] = None,
+    kind: Annotated[s.Kind | None, Query(description="Only this kind")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> s.Page[s.QuestionSummary]:
+    """List questions, optionally of one topic and kind, a page at a time."""
+    matching = catalog.questions(topic=topic, kind=kind)
+    return s.Page(data=matching[offset : offset + limit], count=len(matching))
+
+
+@router.get("/{question_id}", response_model=s.QuestionRead)
+def get_question(catalog: CatalogDep, question_id: QuestionId) -> s.QuestionRead:
+    """Return a question's prompt and the shape of the answer it expects."""
+    return catalog.question(question_id)
+
+
+@router.get("/{question_id}/hints/{n}", response_model=s.HintRead)
+def get_hint(
+    catalog: CatalogDep,
+    question_id: QuestionId,
+    n: Annotated[int, Path(ge=1, le=100, description="1-based hint number")],
+) -> s.HintRead:
+    """Return the n-th hint of a question (1-based)."""
+    return catalog.hint(question_id, n)

@@ -1,0 +1,67 @@
+"""FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from app import __version__
+from app.api.routes import health, questions, topics
+from app.db.session import make_engine, make_session_factory
+from app.errors import install_error_handlers
+from app.schemas import Problem
+from app.services.catalog import Catalog
+from app.settings import Settings, get_settings
+from content import ContentSet, load_content
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("descent")
+
+
+class ContentInvalidError(RuntimeError):
+    """Raised at start-up when the content folder has errors."""
+
+    def __init__(self, content: ContentSet) -> None:
+        self.errors = content.errors
+        listing = "\n".join(str(e) for e in content.errors)
+        super().__init__(f"{len(content.errors)} content error(s):\n{listing}")
+
+
+def create_app(settings: Settings | None = None, content: ContentSet | None = None) -> FastAPI:
+    """Build the app: load and check content, connect the database, mount the routers."""
+    settings = settings or get_settings()
+    content = content if content is not None else load_content(settings.content_dir)
+    if not content.ok:
+        raise ContentInvalidError(content)
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Descent",
+        version=__version__,
+        summary="Interview practice for ML loss functions and optimization.",
+        lifespan=lifespan,
+        responses={404: {"model": Problem}, 422: {"model": Problem}},
+    )
+    app.state.settings = settings
+    app.state.catalog = Catalog(content)
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    install_error_handlers(app)
+    for router in (topics.router, questions.router, health.router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.add_api_route("/healthz", health.healthz, methods=["GET"], include_in_schema=False)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,1 @@
+"""Services: plain functions and classes that know nothing of HTTP."""

@@ -1,0 +1,170 @@
+"""The read side of the content: rendered once at start-up, served from memory."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from app import schemas as s
+from app.errors import NotFound
+from content import ContentSet
+from content.loader import seed_sections
+from content.schema import QUESTION_KINDS, Module, Question
+from engine.mathtext import latex_to_mathml, render_text
+
+TITLE_LENGTH = 90
+
+
+def rich(text: str) -> s.RichText:
+    return s.RichText(text=text, html=render_text(text))
+
+
+def _short_title(question: Question) -> str:
+    if question.title:
+        return question.title
+    first = " ".join(question.prompt.split())
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def _variables(question: Question) -> dict[str, s.VariableRead]:
+    return {
+        name: s.VariableRead(shape=list(v.shape), domain=v.domain)
+        for name, v in question.variables.items()  # type: ignore[union-attr]
+    }
+
+
+def input_spec(question: Question) -> s.InputSpec:
+    """Describe the expected input of a question without revealing anything that grades it."""
+    match question.kind:
+        case "open":
+            return s.TextInput()
+        case "choice":
+            options = [s.OptionRead(id=o.id, text=rich(o.text)) for o in question.options]
+            return s.ChoiceInput(multiple=question.multiple, options=options)
+        case "numeric":
+            return s.NumberInput()
+        case "expression":
+            return s.ExpressionInput(syntax=question.syntax, variables=_variables(question))
+        case "derivation":
+            return s.DerivationInput(
+                syntax=question.syntax, variables=_variables(question), min_lines=question.min_lines
+            )
+        case "code":
+            examples = [s.CodeExampleRead(call=e.call, result=e.result) for e in question.examples]
+            return s.CodeInput(
+                function=question.function,
+                signature=question.signature,
+                starter=question.starter,
+                examples=examples,
+            )
+    raise AssertionError(f"unhandled question kind {question.kind}")
+
+
+class Catalog:
+    """Pre-rendered topics and questions, looked up by id."""
+
+    def __init__(self, content: ContentSet) -> None:
+        if not content.ok:
+            raise ValueError("cannot serve invalid content; run `descent content check`")
+        self.content = content
+        sources = seed_sections()
+        self._question_summaries = {
+            qid: s.QuestionSummary(
+                id=qid,
+                topic=content.question_topic[qid],
+                kind=q.kind,
+                title=_short_title(q),
+                difficulty=q.difficulty,
+            )
+            for qid, q in content.questions.items()
+        }
+        self._questions = {
+            qid: s.QuestionRead(
+                **summary.model_dump(),
+                prompt=rich(q.prompt),
+                hint_count=len(q.hints),
+                input=input_spec(q),
+            )
+            for (qid, q), summary in zip(
+                content.questions.items(), self._question_summaries.values(), strict=True
+            )
+        }
+        self._topics = {tid: self._render_topic(m, sources) for tid, m in content.topics.items()}
+        self._topic_list = [
+            s.TopicSummary(**t.model_dump(include=set(s.TopicSummary.model_fields)))
+            for t in self._topics.values()
+        ]
+
+    def _render_topic(self, module: Module, sources: dict[str, str]) -> s.TopicRead:
+        counts = Counter(q.kind for q in module.questions)
+        return s.TopicRead(
+            id=module.id,
+            title=module.title,
+            summary=rich(module.summary),
+            sources=[s.SourceRead(id=src, title=sources[src]) for src in module.sources],
+            prerequisites=list(module.prerequisites),
+            question_count=len(module.questions),
+            question_counts={kind: counts.get(kind, 0) for kind in QUESTION_KINDS},
+            learning_steps=[rich(t) for t in module.learning_steps],
+            insights=[rich(t) for t in module.insights],
+            formulas=[
+                s.FormulaRead(
+                    name=f.name,
+                    latex=f.latex,
+                    mathml=latex_to_mathml(f.latex, display=True),
+                    caption=rich(f.caption),
+                )
+                for f in module.formulas
+            ],
+            demos=list(module.demos),
+            questions=[self._question_summaries[q.id] for q in module.questions],
+        )
+
+    def topics(self) -> list[s.TopicSummary]:
+        return self._topic_list
+
+    def topic(self, topic_id: str) -> s.TopicRead:
+        try:
+            return self._topics[topic_id]
+        except KeyError:
+            raise NotFound(
+                f"no topic with id {topic_id!r}; GET /api/v1/topics lists them"
+            ) from None
+
+    def questions(
+        self, *, topic: str | None = None, kind: str | None = None
+    ) -> list[s.QuestionSummary]:
+        if topic is not None:
+            self.topic(topic)
+        return [
+            q
+            for q in self._question_summaries.values()
+            if (topic is None or q.topic == topic) and (kind is None or q.kind == kind)
+        ]
+
+    def question_model(self, question_id: str) -> Question:
+        try:
+            return self.content.questions[question_id]
+        except KeyError:
+            raise NotFound(
+                f"no question with id {question_id!r}; GET /api/v1/questions lists them"
+            ) from None
+
+    def question(self, question_id: str) -> s.QuestionRead:
+        self.question_model(question_id)
+        return self._questions[question_id]
+
+    def hint(self, question_id: str, n: int) -> s.HintRead:
+        hints = self.question_model(question_id).hints
+        if not 1 <= n <= len(hints):
+            available = f"1 to {len(hints)}" if hints else "none"
+            raise NotFound(
+                f"question {question_id!r} has no hint {n}; hints available: {available}"
+            )
+        return s.HintRead(question=question_id, n=n, of=len(hints), hint=rich(hints[n - 1]))
+
+    def counts(self) -> s.ContentCounts:
+        return s.ContentCounts(
+            topics=len(self.content.topics),
+            questions=len(self.content.questions),
+            by_kind=self.content.kind_counts(),
+        )

@@ -1,0 +1,238 @@
+"""Load every topic module under a folder, collecting all errors as ``file:line: field: message``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from content.schema import QUESTION_KINDS, Module, Question
+from content.yamlpos import Path_, YamlSyntaxError, line_of, load_with_lines
+from engine.mathtext import check_text
+
+SEED_SECTIONS_FILE = Path(__file__).resolve().parent / "seed_sections.yaml"
+_MODULE = TypeAdapter(Module)
+
+# Keys whose string values are prose with $…$ maths, and keys holding bare LaTeX.
+_PROSE_KEYS = frozenset(
+    {
+        "summary",
+        "learning_steps",
+        "insights",
+        "caption",
+        "prompt",
+        "hints",
+        "model_answer",
+        "text",
+        "explanation",
+        "message",
+        "title",
+    }
+)
+_LATEX_KEYS = frozenset({"latex"})
+
+
+@cache
+def seed_sections() -> dict[str, str]:
+    """Return the seed section ids (``roadmap/1.2``, ``linear/huber``…) with their titles."""
+    return yaml.safe_load(SEED_SECTIONS_FILE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in the content, located at a file and line."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.path}:{self.line}: {where}{self.message}"
+
+
+@dataclass
+class ContentSet:
+    """Validated modules plus indexes, or the errors that stopped validation."""
+
+    topics: dict[str, Module] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    question_topic: dict[str, str] = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def kind_counts(self) -> dict[str, int]:
+        counts = Counter(q.kind for q in self.questions.values())
+        return {kind: counts.get(kind, 0) for kind in QUESTION_KINDS}
+
+
+def _field_name(loc: Path_) -> str:
+    out = ""
+    for item in loc:
+        out += f"[{item}]" if isinstance(item, int) else (f".{item}" if out else str(item))
+    return out
+
+
+@dataclass
+class _Source:
+    path: Path
+    shown: str
+    data: Any
+    lines: dict[Path_, int]
+
+    def error(self, loc: Path_, message: str) -> ContentError:
+        line, _ = line_of(self.lines, loc)
+        return ContentError(self.shown, line, _field_name(_strip_tags(loc)), message)
+
+
+def _strip_tags(loc: Path_) -> Path_:
+    """Drop the union tag pydantic inserts after a list index (``questions.0.open.rubric``)."""
+    return tuple(
+        item
+        for i, item in enumerate(loc)
+        if not (i and isinstance(loc[i - 1], int) and item in QUESTION_KINDS)
+    )
+
+
+def _pydantic_errors(src: _Source, exc: ValidationError) -> list[ContentError]:
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field (check its spelling or remove it)"
+        elif err["type"] == "union_tag_invalid":
+            message = f"unknown question kind; use one of: {', '.join(QUESTION_KINDS)}"
+        errors.append(src.error(loc, message))
+    return errors
+
+
+def _text_errors(src: _Source, node: Any, loc: Path_ = (), key: str = "") -> list[ContentError]:
+    if isinstance(node, dict):
+        return [e for k, v in node.items() for e in _text_errors(src, v, (*loc, k), str(k))]
+    if isinstance(node, list):
+        return [e for i, v in enumerate(node) for e in _text_errors(src, v, (*loc, i), key)]
+    if isinstance(node, str) and (key in _PROSE_KEYS or key in _LATEX_KEYS):
+        return [src.error(loc, msg) for msg in check_text(node, bare_latex=key in _LATEX_KEYS)]
+    return []
+
+
+def _read(path: Path, root: Path) -> tuple[_Source | None, list[ContentError]]:
+    shown = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+    try:
+        data, lines = load_with_lines(path.read_text(encoding="utf-8"))
+    except YamlSyntaxError as exc:
+        return None, [ContentError(shown, exc.line, "", exc.message)]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [ContentError(shown, 1, "", f"cannot read file: {exc}")]
+    src = _Source(path, shown, data, lines)
+    if not isinstance(data, dict):
+        return None, [src.error((), "a module file must be a YAML mapping with id, title, …")]
+    return src, []
+
+
+def _cross_checks(content: ContentSet, where: dict[str, _Source]) -> list[ContentError]:
+    errors: list[ContentError] = []
+    known_sources = seed_sections()
+    for topic_id, module in content.topics.items():
+        src = where[topic_id]
+        for i, source in enumerate(module.sources):
+            if source not in known_sources:
+                errors.append(src.error(("sources", i), f"unknown seed section {source!r}"))
+        for i, prereq in enumerate(module.prerequisites):
+            if prereq not in content.topics:
+                errors.append(src.error(("prerequisites", i), f"unknown topic {prereq!r}"))
+            elif prereq == topic_id:
+                errors.append(src.error(("prerequisites", i), "a topic cannot require itself"))
+    errors.extend(_cycle_errors(content, where))
+    return errors
+
+
+def _cycle_errors(content: ContentSet, where: dict[str, _Source]) -> list[ContentError]:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    errors: list[ContentError] = []
+
+    def visit(topic: str, path: list[str]) -> None:
+        state[topic] = 1
+        for prereq in content.topics[topic].prerequisites:
+            if prereq not in content.topics or prereq == topic:
+                continue
+            if state.get(prereq) == 1:
+                cycle = (
+                    [*path[path.index(prereq) :], topic, prereq]
+                    if prereq in path
+                    else [topic, prereq]
+                )
+                idx = content.topics[topic].prerequisites.index(prereq)
+                errors.append(
+                    where[topic].error(
+                        ("prerequisites", idx), "prerequisite cycle: " + " -> ".join(cycle)
+                    )
+                )
+            elif state.get(prereq) is None:
+                visit(prereq, [*path, topic])
+        state[topic] = 2
+
+    for topic in sorted(content.topics):
+        if topic not in state:
+            visit(topic, [])
+    return errors
+
+
+def load_content(directory: Path | str) -> ContentSet:
+    """Load and check every ``*.yaml`` module under ``directory``; never raises on bad content."""
+    root = Path(directory)
+    content = ContentSet()
+    if not root.is_dir():
+        content.errors.append(ContentError(str(root), 0, "", "content folder does not exist"))
+        return content
+    files = sorted(p for p in root.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+    if not files:
+        content.errors.append(ContentError(str(root), 0, "", "no *.yaml module files found"))
+    where: dict[str, _Source] = {}
+    question_where: dict[str, tuple[_Source, int]] = {}
+    for path in files:
+        src, errors = _read(path, root)
+        content.errors.extend(errors)
+        if src is None:
+            continue
+        text_errors = _text_errors(src, src.data)
+        content.errors.extend(text_errors)
+        try:
+            module = _MODULE.validate_python(src.data)
+        except ValidationError as exc:
+            content.errors.extend(_pydantic_errors(src, exc))
+            continue
+        if module.id in content.topics:
+            first = where[module.id].shown
+            content.errors.append(
+                src.error(("id",), f"duplicate topic id {module.id!r} (also in {first})")
+            )
+            continue
+        content.topics[module.id] = module
+        where[module.id] = src
+        for i, question in enumerate(module.questions):
+            if question.id in content.questions:
+                other, _ = question_where[question.id]
+                content.errors.append(
+                    src.error(
+                        ("questions", i, "id"),
+                        f"duplicate question id {question.id!r} (also in {other.shown})",
+                    )
+                )
+                continue
+            content.questions[question.id] = question
+            content.question_topic[question.id] = module.id
+            question_where[question.id] = (src, i)
+    content.errors.extend(_cross_checks(content, where))
+    content.errors.sort()
+    return content

@@ -1,0 +1,204 @@
+"""Pydantic schema of a topic module and of every question kind.
+
+Content is data: every model forbids unknown fields so that a typo in YAML is an error that
+points at its ``file:line`` instead of a silently ignored key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=2, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+Domain = Literal["real", "positive", "nonnegative", "unit", "binary", "sign", "onehot", "integer"]
+SelfRating = Literal["again", "hard", "good", "easy"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Formula(Strict):
+    """A named formula of a module; ``latex`` is bare LaTeX (no ``$``)."""
+
+    name: Text
+    latex: Text
+    caption: str = ""
+
+
+class Check(Strict):
+    """A sample answer and the verdict it must get (a question self-test, as in STACK)."""
+
+    answer: str | list[str]
+    correct: bool
+    status: Literal["correct", "partial", "incorrect", "invalid"] | None = None
+    feedback: str | None = Field(
+        default=None, description="A feedback code the verdict must carry."
+    )
+    note: str = ""
+
+
+class QuestionBase(Strict):
+    id: Id
+    title: str = ""
+    prompt: Text
+    hints: list[Text] = []
+    difficulty: Literal[1, 2, 3] = 2
+    checks: list[Check] = []
+
+
+class Concept(Strict):
+    """One key idea of a rubric with the phrasings that earn it."""
+
+    label: Text
+    phrases: list[Text] = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+
+
+class OpenQuestion(QuestionBase):
+    """A probing question answered in free text, graded against a rubric of concepts."""
+
+    kind: Literal["open"] = "open"
+    model_answer: Text
+    rubric: list[Concept] = Field(min_length=1)
+    pass_score: float = Field(default=0.7, gt=0, le=1)
+
+
+class Option(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+$")]
+    text: Text
+    correct: bool = False
+    explanation: Text
+
+
+class ChoiceQuestion(QuestionBase):
+    """Pick one (or, with ``multiple``, several) of the options."""
+
+    kind: Literal["choice"] = "choice"
+    options: list[Option] = Field(min_length=2)
+    multiple: bool = False
+
+    @model_validator(mode="after")
+    def _consistent_options(self) -> ChoiceQuestion:
+        ids = [o.id for o in self.options]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"option ids must be unique; repeated: {', '.join(duplicates)}")
+        n_correct = sum(o.correct for o in self.options)
+        if n_correct == 0:
+            raise ValueError("mark at least one option `correct: true`")
+        if n_correct > 1 and not self.multiple:
+            raise ValueError(f"{n_correct} options are correct; set `multiple: true` or keep one")
+        return self
+
+
+class Tolerance(Strict):
+    abs: float = Field(default=1e-6, ge=0)
+    rel: float = Field(default=1e-3, ge=0)
+
+
+class NumericQuestion(QuestionBase):
+    """Answer with one number, accepted within an absolute or relative tolerance."""
+
+    kind: Literal["numeric"] = "numeric"
+    answer: float
+    tolerance: Tolerance = Tolerance()
+    explanation: Text
+
+
+class Variable(Strict):
+    """A symbol of a formula: its shape (dimension names) and the set its values come from."""
+
+    shape: list[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]] = Field(
+        default=[], max_length=2
+    )
+    domain: Domain = "real"
+
+
+class Mistake(Strict):
+    """A known wrong answer and the feedback it deserves."""
+
+    answer: Text
+    message: Text
+    code: str = "known-mistake"
+
+
+class FormulaTarget(QuestionBase):
+    variables: dict[str, Variable] = {}
+    expected: str | None = None
+    derivative_of: str | None = None
+    wrt: str | None = None
+    syntax: Literal["auto", "ascii", "latex"] = "auto"
+    mistakes: list[Mistake] = []
+
+    @model_validator(mode="after")
+    def _one_target(self) -> FormulaTarget:
+        has_expected = self.expected is not None
+        has_derivative = self.derivative_of is not None
+        if has_expected == has_derivative:
+            raise ValueError("give exactly one target: `expected`, or `derivative_of` with `wrt`")
+        if has_derivative and not self.wrt:
+            raise ValueError("`derivative_of` needs `wrt`: the variable to differentiate by")
+        if self.wrt and not has_derivative:
+            raise ValueError("`wrt` only makes sense together with `derivative_of`")
+        return self
+
+
+class ExpressionQuestion(FormulaTarget):
+    """Type one formula; graded by equivalence with the target."""
+
+    kind: Literal["expression"] = "expression"
+
+
+class DerivationQuestion(FormulaTarget):
+    """Type several lines, each equivalent to the target; the first wrong line is named."""
+
+    kind: Literal["derivation"] = "derivation"
+    min_lines: int = Field(default=2, ge=1)
+
+
+class CodeExample(Strict):
+    call: Text
+    result: Text
+
+
+class CodeQuestion(QuestionBase):
+    """Implement a named function in Python/NumPy; judged in the sandbox."""
+
+    kind: Literal["code"] = "code"
+    function: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+    exercise: str | None = Field(
+        default=None, description="Judge registry name (default: function)"
+    )
+    signature: Text
+    starter: Text
+    examples: list[CodeExample] = []
+
+
+Question = Annotated[
+    OpenQuestion
+    | ChoiceQuestion
+    | NumericQuestion
+    | ExpressionQuestion
+    | DerivationQuestion
+    | CodeQuestion,
+    Field(discriminator="kind"),
+]
+QUESTION_KINDS: tuple[str, ...] = ("open", "choice", "numeric", "expression", "derivation", "code")
+
+
+class Module(Strict):
+    """A topic module: study material plus the questions that practise it."""
+
+    id: Id
+    title: Text
+    summary: Text
+    sources: list[str] = Field(min_length=1)
+    prerequisites: list[Id] = []
+    learning_steps: list[Text] = Field(min_length=1)
+    insights: list[Text] = []
+    formulas: list[Formula] = []
+    demos: list[Id] = []
+    questions: list[Question] = []
