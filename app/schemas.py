@@ -148,3 +148,50 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[dict[str, Any]] | None = None
+
+
+SelfRating = Literal["again", "hard", "good", "easy"]
+
+
+class AttemptCreate(BaseModel):
+    answer: str | list[str] = Field(
+        description="Text, a number, a formula or source code; a list for choice ids or derivation lines.",
+        examples=["Switch to Huber loss: quadratic near zero, linear for outliers.", ["b"]],
+    )
+    self_rating: SelfRating | None = Field(
+        default=None, description="How it felt (again/hard/good/easy); used by reviews."
+    )
+    time_taken_ms: int | None = Field(default=None, ge=0, le=86_400_000)
+    hints_used: int = Field(default=0, ge=0, le=100)
+
+
+class FeedbackRead(BaseModel):
+    code: str
+    message: str
+
+
+class OptionResult(BaseModel):
+    id: str
+    correct: bool
+    explanation: str
+
+
+class VerdictRead(BaseModel):
+    """The graded result; answer material (model answer, explanations) appears only here."""
+
+    question: str | None = None
+    kind: str | None = None
+    status: Literal["correct", "partial", "incorrect", "invalid", "error"]
+    correct: bool
+    score: float = Field(ge=0, le=1)
+    feedback: list[FeedbackRead]
+    self_rating: SelfRating | None = None
+    covered: list[str] | None = None
+    missing: list[str] | None = None
+    model_answer: str | None = None
+    options: list[OptionResult] | None = None
+    answer: float | None = None
+    explanation: str | None = None
+    interpreted_as: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] | None = None
+    cases: list[dict[str, Any]] | None = None

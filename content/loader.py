@@ -188,6 +188,21 @@ def _cycle_errors(content: ContentSet, where: dict[str, _Source]) -> list[Conten
     return errors
 
 
+def _self_check_errors(
+    content: ContentSet, question_where: dict[str, tuple[_Source, int]]
+) -> list[ContentError]:
+    from content.grading import run_check  # grading imports the schema; keep the loader light
+
+    errors = []
+    for qid, question in content.questions.items():
+        src, index = question_where[qid]
+        for i, check in enumerate(question.checks):
+            problem = run_check(question, check)
+            if problem:
+                errors.append(src.error(("questions", index, "checks", i), problem))
+    return errors
+
+
 def load_content(directory: Path | str) -> ContentSet:
     """Load and check every ``*.yaml`` module under ``directory``; never raises on bad content."""
     root = Path(directory)
@@ -234,5 +249,6 @@ def load_content(directory: Path | str) -> ContentSet:
             content.question_topic[question.id] = module.id
             question_where[question.id] = (src, i)
     content.errors.extend(_cross_checks(content, where))
+    content.errors.extend(_self_check_errors(content, question_where))
     content.errors.sort()
     return content

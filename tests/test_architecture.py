@@ -23,10 +23,13 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-@pytest.mark.parametrize(("package", "banned"), [
-    ("engine", WEB_OR_DB | {"app", "content"}),
-    ("content", WEB_OR_DB | {"app"}),
-])
+@pytest.mark.parametrize(
+    ("package", "banned"),
+    [
+        ("engine", WEB_OR_DB | {"app", "content"}),
+        ("content", WEB_OR_DB | {"app"}),
+    ],
+)
 def test_layers_point_one_way(package: str, banned: set[str]) -> None:
     offenders = {
         str(path.relative_to(REPO)): sorted(imported_roots(path) & banned)

@@ -85,7 +85,10 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
     script = "from app.cli import main; main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", script, "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -95,7 +98,9 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stdout.read().decode() if proc.stdout else "no output") from None
+                    raise AssertionError(
+                        proc.stdout.read().decode() if proc.stdout else "no output"
+                    ) from None
                 time.sleep(0.2)
         assert response.status_code == 200
         assert response.json()["count"] == len(list(PACKAGED_CONTENT_DIR.glob("*.yaml")))

@@ -10,8 +10,20 @@ from fastapi.testclient import TestClient
 from content import ContentSet
 
 FORBIDDEN_KEYS = {
-    "answer", "model_answer", "rubric", "phrases", "correct", "expected", "derivative_of",
-    "tolerance", "explanation", "mistakes", "checks", "hidden", "pass_score", "exercise",
+    "answer",
+    "model_answer",
+    "rubric",
+    "phrases",
+    "correct",
+    "expected",
+    "derivative_of",
+    "tolerance",
+    "explanation",
+    "mistakes",
+    "checks",
+    "hidden",
+    "pass_score",
+    "exercise",
 }
 
 
@@ -90,19 +102,27 @@ def test_every_question_hides_its_answer(client: TestClient, shipped_content: Co
             assert secret not in text, f"{qid} leaks {secret[:40]!r}"
 
 
-def test_choice_input_lists_options_without_correctness(client: TestClient, shipped_content: ContentSet) -> None:
+def test_choice_input_lists_options_without_correctness(
+    client: TestClient, shipped_content: ContentSet
+) -> None:
     qid = next(q.id for q in shipped_content.questions.values() if q.kind == "choice")
     spec = client.get(f"/api/v1/questions/{qid}").json()["input"]
     assert spec["type"] == "choice"
-    assert [o["id"] for o in spec["options"]] == [o.id for o in shipped_content.questions[qid].options]
+    assert [o["id"] for o in spec["options"]] == [
+        o.id for o in shipped_content.questions[qid].options
+    ]
     assert all(set(o) == {"id", "text"} for o in spec["options"])
 
 
 def test_hints(client: TestClient, shipped_content: ContentSet) -> None:
     qid, question = next((i, q) for i, q in shipped_content.questions.items() if q.hints)
     body = client.get(f"/api/v1/questions/{qid}/hints/1").json()
-    assert body == {"question": qid, "n": 1, "of": len(question.hints),
-                    "hint": {"text": question.hints[0], "html": body["hint"]["html"]}}
+    assert body == {
+        "question": qid,
+        "n": 1,
+        "of": len(question.hints),
+        "hint": {"text": question.hints[0], "html": body["hint"]["html"]},
+    }
     missing = client.get(f"/api/v1/questions/{qid}/hints/{len(question.hints) + 1}")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
@@ -111,8 +131,12 @@ def test_hints(client: TestClient, shipped_content: ContentSet) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/topics/no-such-topic", "/api/v1/questions/no-such-question",
-     "/api/v1/questions/no-such-question/hints/1", "/api/v1/nothing-here"],
+    [
+        "/api/v1/topics/no-such-topic",
+        "/api/v1/questions/no-such-question",
+        "/api/v1/questions/no-such-question/hints/1",
+        "/api/v1/nothing-here",
+    ],
 )
 def test_unknown_ids_are_problem_404(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -124,8 +148,13 @@ def test_unknown_ids_are_problem_404(client: TestClient, path: str) -> None:
 
 @pytest.mark.parametrize(
     ("params", "loc"),
-    [({"limit": 0}, "limit"), ({"limit": 501}, "limit"), ({"offset": -1}, "offset"),
-     ({"kind": "essay"}, "kind"), ({"limit": "many"}, "limit")],
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 501}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"kind": "essay"}, "kind"),
+        ({"limit": "many"}, "limit"),
+    ],
 )
 def test_bad_parameters_are_problem_422(client: TestClient, params: dict, loc: str) -> None:
     response = client.get("/api/v1/questions", params=params)
@@ -164,8 +193,13 @@ def test_healthz_reports_unreachable_database(client: TestClient, tmp_path) -> N
 
 def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ("/api/v1/topics", "/api/v1/topics/{topic_id}", "/api/v1/questions",
-                 "/api/v1/questions/{question_id}", "/api/v1/questions/{question_id}/hints/{n}"):
+    for path in (
+        "/api/v1/topics",
+        "/api/v1/topics/{topic_id}",
+        "/api/v1/questions",
+        "/api/v1/questions/{question_id}",
+        "/api/v1/questions/{question_id}/hints/{n}",
+    ):
         assert path in spec["paths"], path
         assert spec["paths"][path]["get"]["summary"]
     assert client.get("/docs").status_code == 200

@@ -67,25 +67,57 @@ def test_valid_folder_loads(tmp_path: Path) -> None:
     ("replace", "by", "expected"),
     [
         ("title: Alpha\n", "title: Alpha\ncolour: red\n", "broken.yaml:3: colour: unknown field"),
-        ("    hints: [Think about slopes.]\n", "    hints: [Think]\n    weight: 2\n",
-         "broken.yaml:16: questions[0].weight: unknown field"),
-        ("sources: [roadmap/1.1]", "sources: roadmap/1.1", "broken.yaml:4: sources: Input should be a valid list"),
+        (
+            "    hints: [Think about slopes.]\n",
+            "    hints: [Think]\n    weight: 2\n",
+            "broken.yaml:16: questions[0].weight: unknown field",
+        ),
+        (
+            "sources: [roadmap/1.1]",
+            "sources: roadmap/1.1",
+            "broken.yaml:4: sources: Input should be a valid list",
+        ),
         ("    kind: open", "    kind: essay", "broken.yaml:8: questions[0]: unknown question kind"),
-        ("    model_answer: Because of gradients.\n", "",
-         "broken.yaml:8: questions[0].model_answer: Field required"),
-        ("summary: A topic about $x^2$.", "summary: A topic about $x^$.", "broken.yaml:3: summary: LaTeX does not convert"),
-        ("summary: A topic about $x^2$.", r"summary: A topic about $\frob x$.",
-         r"broken.yaml:3: summary: unknown LaTeX command \frob"),
-        ("    prompt: Pick one.", "    prompt: Costs $5", "broken.yaml:18: questions[1].prompt: unclosed $"),
-        ("sources: [roadmap/1.1]", "sources: [roadmap/9.9]", "broken.yaml:4: sources[0]: unknown seed section"),
-        ("      - {id: a, text: Right, correct: true, explanation: It is right.}",
-         "      - {id: a, text: Right, explanation: It is right.}",
-         "broken.yaml:16: questions[1]: mark at least one option `correct: true`"),
-        ("learning_steps:\n", "prerequisites: [gamma]\nlearning_steps:\n",
-         "broken.yaml:5: prerequisites[0]: unknown topic 'gamma'"),
+        (
+            "    model_answer: Because of gradients.\n",
+            "",
+            "broken.yaml:8: questions[0].model_answer: Field required",
+        ),
+        (
+            "summary: A topic about $x^2$.",
+            "summary: A topic about $x^$.",
+            "broken.yaml:3: summary: LaTeX does not convert",
+        ),
+        (
+            "summary: A topic about $x^2$.",
+            r"summary: A topic about $\frob x$.",
+            r"broken.yaml:3: summary: unknown LaTeX command \frob",
+        ),
+        (
+            "    prompt: Pick one.",
+            "    prompt: Costs $5",
+            "broken.yaml:18: questions[1].prompt: unclosed $",
+        ),
+        (
+            "sources: [roadmap/1.1]",
+            "sources: [roadmap/9.9]",
+            "broken.yaml:4: sources[0]: unknown seed section",
+        ),
+        (
+            "      - {id: a, text: Right, correct: true, explanation: It is right.}",
+            "      - {id: a, text: Right, explanation: It is right.}",
+            "broken.yaml:16: questions[1]: mark at least one option `correct: true`",
+        ),
+        (
+            "learning_steps:\n",
+            "prerequisites: [gamma]\nlearning_steps:\n",
+            "broken.yaml:5: prerequisites[0]: unknown topic 'gamma'",
+        ),
     ],
 )
-def test_broken_file_names_file_and_line(tmp_path: Path, replace: str, by: str, expected: str) -> None:
+def test_broken_file_names_file_and_line(
+    tmp_path: Path, replace: str, by: str, expected: str
+) -> None:
     assert replace in VALID
     write(tmp_path, "broken.yaml", VALID.replace(replace, by))
     errors = errors_of(tmp_path)
@@ -114,15 +146,24 @@ def test_all_errors_are_collected_not_only_the_first(tmp_path: Path) -> None:
 def test_duplicate_topic_and_question_ids(tmp_path: Path) -> None:
     write(tmp_path, "alpha.yaml", VALID)
     write(tmp_path, "copy.yaml", VALID.replace("title: Alpha", "title: Copy"))
-    twin = BETA + "questions:\n  - id: alpha-open\n    kind: numeric\n    prompt: N?\n    answer: 1\n    explanation: one\n"
+    twin = (
+        BETA
+        + "questions:\n  - id: alpha-open\n    kind: numeric\n    prompt: N?\n    answer: 1\n    explanation: one\n"
+    )
     write(tmp_path, "beta.yaml", twin)
     errors = errors_of(tmp_path)
     assert any("copy.yaml:1: id: duplicate topic id 'alpha'" in e for e in errors), errors
-    assert any("beta.yaml:8: questions[0].id: duplicate question id 'alpha-open'" in e for e in errors), errors
+    assert any(
+        "beta.yaml:8: questions[0].id: duplicate question id 'alpha-open'" in e for e in errors
+    ), errors
 
 
 def test_prerequisite_cycle(tmp_path: Path) -> None:
-    write(tmp_path, "alpha.yaml", VALID.replace("learning_steps:\n", "prerequisites: [beta]\nlearning_steps:\n"))
+    write(
+        tmp_path,
+        "alpha.yaml",
+        VALID.replace("learning_steps:\n", "prerequisites: [beta]\nlearning_steps:\n"),
+    )
     write(tmp_path, "beta.yaml", BETA)
     errors = errors_of(tmp_path)
     assert any("prerequisite cycle" in e and "alpha" in e and "beta" in e for e in errors), errors

@@ -32,8 +32,9 @@ def test_models_and_migrations_agree(db_url: str) -> None:
     upgrade(db_url)
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     engine.dispose()
     assert diff == [], f"models changed without a migration: {diff}"
 
@@ -60,10 +61,13 @@ def test_foreign_keys_are_enforced(db_url: str) -> None:
     engine = make_engine(db_url)
     with engine.begin() as conn:
         try:
-            conn.execute(text(
-                "INSERT INTO attempts (user_id, question_id, topic_id, kind, answer, status, correct,"
-                " score, verdict, hints_used, created_at) VALUES (999, 'q', 't', 'open', '\"a\"',"
-                " 'correct', 1, 1.0, '{}', 0, '2026-01-01')"))
+            conn.execute(
+                text(
+                    "INSERT INTO attempts (user_id, question_id, topic_id, kind, answer, status, correct,"
+                    " score, verdict, hints_used, created_at) VALUES (999, 'q', 't', 'open', '\"a\"',"
+                    " 'correct', 1, 1.0, '{}', 0, '2026-01-01')"
+                )
+            )
         except Exception as exc:
             assert "FOREIGN KEY" in str(exc)
         else:

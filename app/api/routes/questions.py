@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query
 
 from app import schemas as s
 from app.api.deps import CatalogDep, QuestionId
+from app.services import attempts
 
 router = APIRouter(prefix="/questions", tags=["questions"])
 MAX_LIMIT = 500
@@ -38,3 +39,13 @@ def get_hint(
 ) -> s.HintRead:
     """Return the n-th hint of a question (1-based)."""
     return catalog.hint(question_id, n)
+
+
+@router.post(
+    "/{question_id}/attempts", response_model=s.VerdictRead, response_model_exclude_none=True
+)
+def create_attempt(
+    catalog: CatalogDep, question_id: QuestionId, submission: s.AttemptCreate
+) -> s.VerdictRead:
+    """Grade an answer; the verdict reveals the model answer or explanations."""
+    return attempts.attempt(catalog=catalog, question_id=question_id, submission=submission)

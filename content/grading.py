@@ -1,0 +1,99 @@
+"""Grade a submission to a content question: one grader per question kind, registered by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from content.schema import Check, ChoiceQuestion, NumericQuestion, OpenQuestion, Question
+from engine.rubric import Concept, grade_open
+from engine.simple import Choice, grade_choice, grade_numeric
+from engine.verdict import Verdict, invalid
+
+Answer = str | list[str]
+Grader = Callable[[Any, Answer], Verdict]
+GRADERS: dict[str, Grader] = {}
+MAX_ANSWER_CHARS = 64 * 1024
+
+
+class NotGradable(Exception):
+    """The question's kind has no grader in this build."""
+
+
+def grader(kind: str) -> Callable[[Grader], Grader]:
+    def register(func: Grader) -> Grader:
+        GRADERS[kind] = func
+        return func
+
+    return register
+
+
+def _text(answer: Answer) -> str | None:
+    if isinstance(answer, list):
+        return answer[0] if len(answer) == 1 else None
+    return answer
+
+
+@grader("open")
+def _grade_open(question: OpenQuestion, answer: Answer) -> Verdict:
+    text = _text(answer)
+    if text is None:
+        return invalid("expected-text", "answer with one piece of text")
+    rubric = [Concept(c.label, c.phrases, c.weight) for c in question.rubric]
+    verdict = grade_open(text, rubric, pass_score=question.pass_score)
+    verdict.details["model_answer"] = question.model_answer
+    return verdict
+
+
+@grader("choice")
+def _grade_choice(question: ChoiceQuestion, answer: Answer) -> Verdict:
+    selected = answer if isinstance(answer, list) else [answer]
+    options = [Choice(o.id, o.correct, o.explanation) for o in question.options]
+    return grade_choice(selected, options, multiple=question.multiple)
+
+
+@grader("numeric")
+def _grade_numeric(question: NumericQuestion, answer: Answer) -> Verdict:
+    text = _text(answer)
+    if text is None:
+        return invalid("expected-number", "answer with one number")
+    tol = question.tolerance
+    return grade_numeric(
+        text, question.answer, abs_tol=tol.abs, rel_tol=tol.rel, explanation=question.explanation
+    )
+
+
+def grade(question: Question, answer: Answer) -> Verdict:
+    """Grade ``answer`` to ``question``; raises :class:`NotGradable` for kinds without a grader."""
+    size = len(answer) if isinstance(answer, str) else sum(len(a) for a in answer)
+    if size > MAX_ANSWER_CHARS:
+        return invalid(
+            "too-long", f"the answer has {size} characters; the limit is {MAX_ANSWER_CHARS}"
+        )
+    try:
+        func = GRADERS[question.kind]
+    except KeyError:
+        raise NotGradable(f"questions of kind {question.kind!r} cannot be graded yet") from None
+    return func(question, answer)
+
+
+def run_check(question: Question, check: Check) -> str | None:
+    """Return why a self-check fails, or None when the verdict is as declared."""
+    try:
+        verdict = grade(question, check.answer)
+    except NotGradable as exc:
+        return str(exc)
+    shown = check.answer if isinstance(check.answer, list) else repr(check.answer[:50])
+    if verdict.correct != check.correct:
+        return (
+            f"check answer {shown} should be {'correct' if check.correct else 'not correct'}"
+            f" but got {verdict.status} (score {verdict.score:.2f})"
+        )
+    if check.status and verdict.status != check.status:
+        return f"check answer {shown} should get status {check.status}, got {verdict.status}"
+    if check.feedback and check.feedback not in verdict.codes():
+        return (
+            f"check answer {shown} should get feedback {check.feedback!r},"
+            f" got {', '.join(verdict.codes()) or 'none'}"
+        )
+    return None

@@ -1,0 +1,56 @@
+"""The shipped content: structure, self-checks, rubric sanity."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import ContentSet
+from content.grading import grade, run_check
+from content.loader import seed_sections
+
+OFF_TOPIC = (
+    "The French Revolution began in 1789 when the Estates-General met at Versailles; bread prices"
+    " rose sharply across Paris, leading to unrest and the storming of the Bastille in July."
+)
+
+
+def open_questions(content: ContentSet):  # type: ignore[no-untyped-def]
+    return [q for q in content.questions.values() if q.kind == "open"]
+
+
+def test_every_model_answer_earns_full_marks(shipped_content: ContentSet) -> None:
+    for q in open_questions(shipped_content):
+        verdict = grade(q, q.model_answer)
+        assert verdict.score == 1.0, f"{q.id}: model answer misses {verdict.details['missing']}"
+
+
+@pytest.mark.parametrize("answer", ["", OFF_TOPIC, "I don't know."])
+def test_empty_and_off_topic_answers_fail(shipped_content: ContentSet, answer: str) -> None:
+    for q in open_questions(shipped_content):
+        verdict = grade(q, answer)
+        assert verdict.score <= 0.2 and not verdict.correct, f"{q.id}: {verdict.details['covered']}"
+
+
+def test_every_open_question_has_a_passing_and_a_failing_check(shipped_content: ContentSet) -> None:
+    for q in open_questions(shipped_content):
+        assert any(c.correct for c in q.checks), f"{q.id} has no passing check"
+        assert any(not c.correct for c in q.checks), f"{q.id} has no failing check"
+
+
+def test_every_check_holds(shipped_content: ContentSet) -> None:
+    failures = [
+        f"{q.id}: {p}"
+        for q in shipped_content.questions.values()
+        for c in q.checks
+        if (p := run_check(q, c))
+    ]
+    assert not failures, failures
+
+
+def test_every_non_choice_question_has_a_hint(shipped_content: ContentSet) -> None:
+    assert all(q.hints for q in shipped_content.questions.values() if q.kind != "choice")
+
+
+def test_sources_are_known(shipped_content: ContentSet) -> None:
+    known = seed_sections()
+    assert all(src in known for m in shipped_content.topics.values() for src in m.sources)
