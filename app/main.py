@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from app import __version__
-from app.api.routes import health, questions, topics
+from app.api.routes import health, maths, questions, topics
 from app.db.session import make_engine, make_session_factory
 from app.errors import install_error_handlers
 from app.schemas import Problem
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
-    for router in (topics.router, questions.router, health.router):
+    for router in (topics.router, questions.router, maths.router, health.router):
         app.include_router(router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, methods=["GET"], include_in_schema=False)
 

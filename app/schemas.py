@@ -193,5 +193,6 @@ class VerdictRead(BaseModel):
     answer: float | None = None
     explanation: str | None = None
     interpreted_as: dict[str, Any] | None = None
+    error: dict[str, Any] | None = Field(default=None, description="Where the input could not be read.")
     steps: list[dict[str, Any]] | None = None
     cases: list[dict[str, Any]] | None = None

@@ -5,10 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from content.schema import Check, ChoiceQuestion, NumericQuestion, OpenQuestion, Question
+from content.schema import (
+    Check,
+    ChoiceQuestion,
+    DerivationQuestion,
+    ExpressionQuestion,
+    FormulaTarget,
+    NumericQuestion,
+    OpenQuestion,
+    Question,
+)
+from engine.expr import Problem, VarSpec, grade_derivation, grade_expression
+from engine.expr.errors import ExprError
 from engine.rubric import Concept, grade_open
 from engine.simple import Choice, grade_choice, grade_numeric
-from engine.verdict import Verdict, invalid
+from engine.verdict import Feedback, Verdict, invalid
 
 Answer = str | list[str]
 Grader = Callable[[Any, Answer], Verdict]
@@ -61,6 +72,47 @@ def _grade_numeric(question: NumericQuestion, answer: Answer) -> Verdict:
     return grade_numeric(
         text, question.answer, abs_tol=tol.abs, rel_tol=tol.rel, explanation=question.explanation
     )
+
+
+def formula_problem(question: FormulaTarget) -> Problem:
+    """The engine's view of an expression or derivation question (hashable, so cached)."""
+    variables = {name: VarSpec(tuple(v.shape), v.domain) for name, v in question.variables.items()}
+    return Problem.build(
+        variables=variables,
+        expected=question.expected,
+        derivative_of=question.derivative_of,
+        wrt=question.wrt,
+        syntax=question.syntax,
+        mistakes=[(m.answer, m.message, m.code) for m in question.mistakes],
+    )
+
+
+def _formula_error(exc: ExprError) -> Verdict:
+    return Verdict(
+        "error", 0.0, [Feedback("question-error", f"this question's target is broken: {exc}")]
+    )
+
+
+@grader("expression")
+def _grade_expression(question: ExpressionQuestion, answer: Answer) -> Verdict:
+    text = _text(answer)
+    if text is None:
+        return invalid(
+            "expected-formula", "answer with one formula; use a derivation for several lines"
+        )
+    try:
+        return grade_expression(text, formula_problem(question))
+    except ExprError as exc:
+        return _formula_error(exc)
+
+
+@grader("derivation")
+def _grade_derivation(question: DerivationQuestion, answer: Answer) -> Verdict:
+    lines = answer if isinstance(answer, list) else answer.splitlines()
+    try:
+        return grade_derivation(lines, formula_problem(question), min_lines=question.min_lines)
+    except ExprError as exc:
+        return _formula_error(exc)
 
 
 def grade(question: Question, answer: Answer) -> Verdict:

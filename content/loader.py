@@ -191,11 +191,24 @@ def _cycle_errors(content: ContentSet, where: dict[str, _Source]) -> list[Conten
 def _self_check_errors(
     content: ContentSet, question_where: dict[str, tuple[_Source, int]]
 ) -> list[ContentError]:
-    from content.grading import run_check  # grading imports the schema; keep the loader light
+    from content.grading import (
+        formula_problem,
+        run_check,  # grading imports the schema; keep the loader light
+    )
+    from engine.expr import ExprError, prepare
 
     errors = []
     for qid, question in content.questions.items():
         src, index = question_where[qid]
+        if question.kind in ("expression", "derivation"):
+            field_name = "expected" if question.expected is not None else "derivative_of"
+            try:
+                prepare(formula_problem(question))
+            except ExprError as exc:
+                errors.append(
+                    src.error(("questions", index, field_name), f"target does not work: {exc}")
+                )
+                continue
         for i, check in enumerate(question.checks):
             problem = run_check(question, check)
             if problem:

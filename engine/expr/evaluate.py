@@ -1,0 +1,220 @@
+"""Numeric evaluation of a tree on a batch of samples at once.
+
+Every value is an array of shape ``(K, rows, cols)``: K samples of a scalar ``(K, 1, 1)``,
+column vector ``(K, n, 1)`` or matrix ``(K, n, p)``. Undefined results (log of a negative,
+division by zero) become NaN or inf and are treated as "undefined at that point".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.expr import ast as A
+from engine.expr.errors import EvalError
+
+MAX_FACTORIAL = 170.0  # float64 overflows beyond 170!
+
+
+@dataclass
+class Eye:
+    """The identity matrix times a scalar, sized when it meets a matrix."""
+
+    scale: np.ndarray
+
+
+@dataclass
+class Env:
+    values: dict[str, np.ndarray]
+    dims: dict[str, int]
+    batch: int
+    perturb: dict[A.Node, np.ndarray] = field(default_factory=dict)  # node -> added delta
+    coverage: dict[int, set[int]] = field(default_factory=dict)  # id(piecewise) -> branches hit
+
+
+def _scalar(x: np.ndarray) -> bool:
+    return x.shape[1] == 1 and x.shape[2] == 1
+
+
+def _const(value: float, env: Env) -> np.ndarray:
+    return np.full((env.batch, 1, 1), value, dtype=float)
+
+
+def evaluate(node: A.Node, env: Env) -> np.ndarray:
+    """Evaluate ``node``; the result always has shape ``(K, rows, cols)``."""
+    with np.errstate(all="ignore"):
+        value = _eval(node, env)
+    if isinstance(value, Eye):
+        raise EvalError("the identity matrix needs a matrix to give it a size")
+    return value
+
+
+def _eval(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
+    value = _eval_node(node, env)
+    if env.perturb:
+        delta = env.perturb.get(node)  # every occurrence of an equal sub-expression
+        if delta is not None:
+            value = value + delta
+    return value
+
+
+def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
+    match node:
+        case A.Num(value=v):
+            return _const(float(v), env)
+        case A.Const(name=name):
+            return _const(math.pi if name == "pi" else math.e, env)
+        case A.Name(name=name):
+            if name in env.values:
+                return env.values[name]
+            if name in env.dims:
+                return _const(float(env.dims[name]), env)
+            raise EvalError(f"no value for {name}")
+        case A.Identity():
+            return Eye(_const(1.0, env))
+        case A.Neg(arg=arg):
+            value = _eval(arg, env)
+            return Eye(-value.scale) if isinstance(value, Eye) else -value
+        case A.Transpose(arg=arg):
+            value = _eval(arg, env)
+            return value if isinstance(value, Eye) else np.swapaxes(value, 1, 2)
+        case A.Bin(op=op, left=left, right=right):
+            return _binary(op, _eval(left, env), _eval(right, env), right)
+        case A.Call(func=func, args=args):
+            from engine.expr.functions import call
+
+            return call(func, [_eval(a, env) for a in args])
+        case A.Cmp(op=op, left=left, right=right):
+            a, b = _eval(left, env), _eval(right, env)
+            return _compare(op, a, b)
+        case A.Logic(op=op, args=args):
+            values = [_eval(a, env) > 0.5 for a in args]
+            if op == "not":
+                return (~values[0]).astype(float)
+            result = values[0]
+            for v in values[1:]:
+                result = (result & v) if op == "and" else (result | v)
+            return result.astype(float)
+        case A.TrueCond():
+            return _const(1.0, env)
+        case A.Piecewise(pieces=pieces):
+            return _piecewise(node, pieces, env)
+    raise EvalError(f"cannot evaluate {type(node).__name__}")
+
+
+def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ops = {
+        "<": np.less,
+        "<=": np.less_equal,
+        ">": np.greater,
+        ">=": np.greater_equal,
+        "==": np.equal,
+        "!=": np.not_equal,
+    }
+    result = ops[op](a, b).astype(float)
+    return np.where(np.isnan(a) | np.isnan(b), np.nan, result)
+
+
+def _piecewise(node: A.Piecewise, pieces, env: Env) -> np.ndarray:  # type: ignore[no-untyped-def]
+    values = [_eval(v, env) for v, _ in pieces]
+    conds = [_eval(c, env) for _, c in pieces]
+    shape = np.broadcast_shapes(*(v.shape for v in values), *(c.shape for c in conds))
+    result = np.full(shape, np.nan)
+    taken = np.zeros(shape, dtype=bool)
+    hits = env.coverage.setdefault(id(node), set())
+    for i, (value, cond) in enumerate(zip(values, conds, strict=True)):
+        chosen = np.broadcast_to(cond > 0.5, shape) & ~taken
+        if chosen.any():
+            hits.add(i)
+        result = np.where(chosen, np.broadcast_to(value, shape), result)
+        taken |= chosen
+    undecided = np.broadcast_to(np.isnan(sum(conds)), shape)
+    return np.where(undecided, np.nan, result)
+
+
+def _is_matrix_power(base: np.ndarray, right: A.Node) -> int | None:
+    if base.shape[1] == base.shape[2] > 1 and isinstance(right, A.Num | A.Neg):
+        exponent = (
+            right.value
+            if isinstance(right, A.Num)
+            else (-right.arg.value if isinstance(right.arg, A.Num) else None)
+        )
+        if exponent is not None and exponent.denominator == 1 and abs(exponent) <= 16:
+            return int(exponent)
+    return None
+
+
+def _binary(op: str, a, b, right: A.Node):  # type: ignore[no-untyped-def]
+    if isinstance(a, Eye) or isinstance(b, Eye):
+        return _binary_eye(op, a, b)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "/":
+        return a / b
+    if op == "^":
+        power = _is_matrix_power(a, right)
+        if power is not None:
+            return _matrix_power(a, power)
+        return _power(a, b)
+    return _product(op, a, b)
+
+
+def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    result = np.power(a, b)
+    # real odd roots of negative numbers: (-8)^(1/3) = -2
+    odd_root = (
+        (a < 0) & np.isnan(result) & np.isclose(np.mod(1 / np.where(b == 0, np.nan, b), 2), 1)
+    )
+    if odd_root.any():
+        result = np.where(odd_root, -np.power(-a, b), result)
+    return result
+
+
+def _matrix_power(a: np.ndarray, power: int) -> np.ndarray:
+    try:
+        if power < 0:
+            return np.linalg.matrix_power(np.linalg.inv(a), -power)
+        return np.linalg.matrix_power(a, power)
+    except np.linalg.LinAlgError:
+        return np.full(a.shape, np.nan)
+
+
+def _product(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if _scalar(a) or _scalar(b):
+        return a * b
+    chains = a.shape[2] == b.shape[1]
+    if op == "@" or (op == "jux" and chains):
+        if not chains:
+            raise EvalError("inner sizes differ")
+        return np.matmul(a, b)
+    if a.shape == b.shape:
+        return a * b
+    if chains:
+        return np.matmul(a, b)
+    raise EvalError(f"cannot multiply shapes {a.shape[1:]} and {b.shape[1:]}")
+
+
+def _binary_eye(op: str, a, b):  # type: ignore[no-untyped-def]
+    if isinstance(a, Eye) and isinstance(b, Eye):
+        if op in "+-":
+            return Eye(a.scale + b.scale if op == "+" else a.scale - b.scale)
+        if op in ("*", "@", "jux"):
+            return Eye(a.scale * b.scale)
+        raise EvalError("unsupported operation on identity matrices")
+    eye, other, eye_left = (a, b, True) if isinstance(a, Eye) else (b, a, False)
+    if op in "+-":
+        if other.shape[1] != other.shape[2]:
+            raise EvalError("the identity can only be added to a square matrix")
+        scaled = eye.scale * np.eye(other.shape[1])[None]
+        if op == "+":
+            return other + scaled
+        return scaled - other if eye_left else other - scaled
+    if op in ("*", "@", "jux"):
+        return Eye(eye.scale * other) if _scalar(other) else other * eye.scale
+    if op == "/" and eye_left and _scalar(other):
+        return Eye(eye.scale / other)
+    raise EvalError("unsupported operation with the identity matrix")

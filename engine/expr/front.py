@@ -1,0 +1,167 @@
+"""Front door of the expression language: parse text into a checked tree."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from latex2mathml.converter import convert
+
+from engine.expr import ast as A
+from engine.expr.errors import ExprError, LimitError
+from engine.expr.lexer import fold_unicode, lex_ascii, lex_latex
+from engine.expr.parser import Parser, Scope
+from engine.expr.printer import to_ascii, to_latex
+from engine.expr.shapes import Shape, from_declared, infer
+
+MAX_CHARS = 2000
+MAX_NODES = 600
+MAX_EXPONENT = 10_000
+MAX_FACTORIAL_ARG = 1000
+DOMAINS = ("real", "positive", "nonnegative", "unit", "binary", "sign", "onehot", "integer")
+
+
+@dataclass(frozen=True)
+class VarSpec:
+    """A variable: the names of its dimensions (empty for a scalar) and its domain."""
+
+    shape: tuple[str, ...] = ()
+    domain: str = "real"
+
+    def __post_init__(self) -> None:
+        if self.domain not in DOMAINS:
+            raise ExprError(f"unknown domain {self.domain!r}; use one of {', '.join(DOMAINS)}")
+        if len(self.shape) > 2:
+            raise ExprError("a variable has at most two dimensions (a matrix)")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    node: A.Node
+    text: str
+    syntax: str
+    shape: Shape
+    label_dropped: bool = False
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    def interpreted_as(self) -> dict[str, str | None]:
+        latex = to_latex(self.node)
+        return {"ascii": to_ascii(self.node), "latex": latex, "mathml": _mathml(latex)}
+
+
+@lru_cache(maxsize=2048)
+def _mathml(latex: str) -> str | None:
+    try:
+        return convert(latex)
+    except Exception:  # a display nicety; the verdict never depends on it
+        return None
+
+
+def detect_syntax(text: str) -> str:
+    return "latex" if re.search(r"\\[A-Za-z{}|,;!]|\\\\|\^\{|_\{", text) else "ascii"
+
+
+def _split_label(text: str) -> tuple[str, int]:
+    """Keep what follows the last top-level ``=`` (``dL/dw = …``); return it and its offset."""
+    depth, cut = 0, -1
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if before not in "<>!=" and after != "=":
+                cut = i
+    if cut < 0:
+        return text, 0
+    return text[cut + 1 :], cut + 1
+
+
+def make_scope(
+    variables: dict[str, VarSpec] | None,
+    extra: frozenset[str] = frozenset(),
+    strict: bool | None = None,
+) -> Scope:
+    variables = variables or {}
+    shapes = {name: spec.shape for name, spec in variables.items()}
+    for name in extra:
+        shapes.setdefault(name, ())
+    dims = {d for spec in variables.values() for d in spec.shape}
+    return Scope(shapes=shapes, dims=dims, strict=bool(shapes) if strict is None else strict)
+
+
+def _check_bounds(node: A.Node, text: str) -> None:
+    count = 0
+    for item in A.walk(node):
+        count += 1
+        if isinstance(item, A.Bin) and item.op == "^" and isinstance(item.right, A.Num | A.Neg):
+            exponent = (
+                item.right.value
+                if isinstance(item.right, A.Num)
+                else getattr(item.right.arg, "value", 0)
+            )
+            if abs(exponent) > MAX_EXPONENT:
+                raise LimitError(
+                    f"exponent {exponent} is too large (limit {MAX_EXPONENT})", None, text
+                )
+        if isinstance(item, A.Call) and item.func in ("factorial", "binomial"):
+            arg = item.args[0]
+            if isinstance(arg, A.Num) and abs(arg.value) > MAX_FACTORIAL_ARG:
+                raise LimitError(
+                    f"{item.func} argument {arg.text} is too large (limit {MAX_FACTORIAL_ARG})",
+                    None,
+                    text,
+                )
+    if count > MAX_NODES:
+        raise LimitError(
+            f"the expression is too long ({count} terms; limit {MAX_NODES})", None, text
+        )
+
+
+def parse(
+    text: str,
+    *,
+    syntax: str = "auto",
+    variables: dict[str, VarSpec] | None = None,
+    extra_names: frozenset[str] = frozenset(),
+    strict: bool | None = None,
+) -> Parsed:
+    """Parse ASCII or LaTeX maths into a tree; raise :class:`ExprError` with a position.
+
+    >>> parse("-2/n * X^T (y - X beta)", variables={"X": VarSpec(("n", "p")),
+    ...       "y": VarSpec(("n",)), "beta": VarSpec(("p",))}).interpreted_as()["ascii"]
+    '-2/n*X^T*(y - X*beta)'
+    """
+    if len(text) > MAX_CHARS:
+        raise LimitError(
+            f"the input has {len(text)} characters; the limit is {MAX_CHARS}", None, ""
+        )
+    if not text.strip():
+        raise ExprError("the input is empty", 0, text)
+    if syntax not in ("auto", "ascii", "latex"):
+        raise ExprError(f"unknown syntax {syntax!r}; use auto, ascii or latex")
+    folded = fold_unicode(text)
+    body, offset = _split_label(folded)
+    if not body.strip():
+        raise ExprError("nothing after '='", len(folded), text)
+    chosen = detect_syntax(folded) if syntax == "auto" else syntax
+    scope = make_scope(variables, extra_names, strict)
+    try:
+        tokens = (lex_latex if chosen == "latex" else lex_ascii)(body)
+        node = Parser(tokens, body, scope, latex=chosen == "latex").parse()
+    except RecursionError:
+        raise LimitError("the expression is nested too deeply", None, text) from None
+    except ExprError as exc:
+        if exc.position is not None:
+            exc.position += offset
+        exc.text = folded
+        raise
+    _check_bounds(node, text)
+    shapes = {name: from_declared(dims) for name, dims in scope.shapes.items()}
+    shape = infer(node, shapes)
+    return Parsed(
+        node, text, chosen, shape, label_dropped=offset > 0, names=frozenset(A.names_in(node))
+    )

@@ -1,0 +1,184 @@
+"""Grade formulas and derivations: parse, compare with the target, name the mistake."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from engine.expr.equivalence import Target, TargetError
+from engine.expr.errors import ExprError, ShapeError
+from engine.expr.front import Parsed, VarSpec, parse
+from engine.expr.mistakes import Context, KnownMistake, diagnose
+from engine.verdict import Feedback, Verdict
+
+MAX_STEPS = 30
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What an answer is checked against: variables, and a written target or a derivative."""
+
+    variables: tuple[tuple[str, VarSpec], ...] = ()
+    expected: str | None = None
+    derivative_of: str | None = None
+    wrt: str | None = None
+    syntax: str = "auto"
+    mistakes: tuple[tuple[str, str, str], ...] = ()  # (formula, message, code)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        variables: Mapping[str, VarSpec] | None = None,
+        expected: str | None = None,
+        derivative_of: str | None = None,
+        wrt: str | None = None,
+        syntax: str = "auto",
+        mistakes: Sequence[tuple[str, str, str]] = (),
+    ) -> Problem:
+        return cls(
+            tuple(sorted((variables or {}).items())),
+            expected,
+            derivative_of,
+            wrt,
+            syntax,
+            tuple(mistakes),
+        )
+
+
+@dataclass
+class Prepared:
+    target: Target
+    known: list[KnownMistake]
+    variables: dict[str, VarSpec]
+    names: frozenset[str]
+
+
+def _seed(problem: Problem) -> int:
+    text = repr((problem.expected, problem.derivative_of, problem.wrt, problem.variables))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+@lru_cache(maxsize=512)
+def prepare(problem: Problem) -> Prepared:
+    """Parse the target, sample it and parse the known mistakes (cached per problem).
+
+    Raises :class:`ExprError` (or :class:`TargetError`) when the target itself is bad.
+    """
+    variables = dict(problem.variables)
+    source = problem.expected if problem.expected is not None else problem.derivative_of
+    if source is None:
+        raise TargetError("give `expected`, or `derivative_of` with `wrt`")
+    parsed = parse(source, syntax=problem.syntax, variables=variables, strict=False)
+    if problem.expected is not None:
+        target = Target(variables, expected=parsed, seed=_seed(problem))
+    else:
+        target = Target(variables, loss=parsed, wrt=problem.wrt, seed=_seed(problem))
+    names = target.names
+    known = []
+    for formula, message, code in problem.mistakes:
+        known.append(
+            KnownMistake(
+                parse(formula, syntax=problem.syntax, variables=variables, extra_names=names),
+                message,
+                code,
+            )
+        )
+    return Prepared(target, known, variables, names)
+
+
+def _parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
+    return parse(
+        text,
+        syntax=problem.syntax,
+        variables=prepared.variables,
+        extra_names=prepared.names,
+        strict=True,
+    )
+
+
+def _invalid(exc: ExprError) -> Verdict:
+    return Verdict("invalid", 0.0, [Feedback(exc.code, exc.message)], {"error": exc.to_dict()})
+
+
+def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
+    try:
+        answer = _parse_answer(text, problem, prepared)
+    except ShapeError as exc:
+        code = "transpose" if "transpose" in exc.message else "shape"
+        return Verdict("incorrect", 0.0, [Feedback(code, exc.message)], {"error": exc.to_dict()})
+    except ExprError as exc:
+        return _invalid(exc)
+    comparison = prepared.target.compare(answer)
+    details: dict[str, object] = {"interpreted_as": answer.interpreted_as()}
+    if comparison.equal:
+        note = "checked to 25 digits" if comparison.precise else "checked at random points"
+        return Verdict(
+            "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
+        )
+    feedback = diagnose(Context(prepared.target, answer, comparison, prepared.known))
+    code = {"shape": "shape", "undefined": "undefined"}.get(comparison.reason, "not-equivalent")
+    feedback.append(Feedback(code, comparison.message))
+    return Verdict("incorrect", 0.0, feedback, details)
+
+
+def grade_expression(answer: str, problem: Problem) -> Verdict:
+    """Grade one formula against ``problem``.
+
+    >>> p = Problem.build(variables={"z": VarSpec()}, derivative_of="log(1 + exp(-z))", wrt="z")
+    >>> grade_expression("sigmoid(z) - 1", p).status
+    'correct'
+    >>> grade_expression("1 - sigmoid(z)", p).codes()[0]
+    'sign'
+    """
+    prepared = prepare(problem)
+    return _check_line(answer, problem, prepared)
+
+
+def grade_derivation(lines: Sequence[str], problem: Problem, *, min_lines: int = 1) -> Verdict:
+    """Every line must equal the target; the first line that does not is named.
+
+    A correct last line after a wrong middle line is ``partial``.
+    """
+    prepared = prepare(problem)
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return Verdict("invalid", 0.0, [Feedback("empty", "write at least one line")])
+    if len(lines) > MAX_STEPS:
+        return Verdict("invalid", 0.0, [Feedback("too-long", f"at most {MAX_STEPS} lines")])
+    steps = []
+    for i, line in enumerate(lines, start=1):
+        verdict = _check_line(line, problem, prepared)
+        steps.append(
+            {
+                "line": i,
+                "text": line,
+                "status": verdict.status,
+                "feedback": [f.__dict__ for f in verdict.feedback],
+                **verdict.details,
+            }
+        )
+    good = [s["status"] == "correct" for s in steps]
+    first_bad = next((s for s in steps if s["status"] != "correct"), None)
+    feedback: list[Feedback] = []
+    if first_bad is None:
+        if len(lines) < min_lines:
+            feedback.append(
+                Feedback("too-few-lines", f"show at least {min_lines} lines of working")
+            )
+            return Verdict("partial", 0.5, feedback, {"steps": steps})
+        return Verdict(
+            "correct", 1.0, [Feedback("equivalent", "Every line is correct.")], {"steps": steps}
+        )
+    reason = first_bad["feedback"][-1]["message"] if first_bad["feedback"] else ""
+    feedback.append(
+        Feedback(
+            "first-wrong-line",
+            f"line {first_bad['line']} is not equivalent to the target: {reason}",
+        )
+    )
+    if good[-1]:
+        return Verdict("partial", 0.5 * sum(good) / len(good) + 0.25, feedback, {"steps": steps})
+    return Verdict("incorrect", 0.5 * sum(good) / len(good), feedback, {"steps": steps})

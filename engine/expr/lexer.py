@@ -1,0 +1,542 @@
+"""Tokenizers for ASCII and LaTeX input; both produce the same token kinds."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from engine.expr.errors import ExprError
+from engine.expr.names import GREEK, UNICODE_GREEK, UNICODE_OPS
+
+MAX_NUMBER_DIGITS = 40
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # NUM ID FUNC OP LP RP LB RB LC RC COMMA BAR LABS RABS NORM LNORM RNORM CMP KW
+    #            TRANS FRAC SQRT SUM CASES_BEGIN CASES_END AMP ROWSEP BANG INDICATOR EOF
+    value: str
+    pos: int
+    split_letters: bool = False  # a LaTeX run of letters, which means a product unless declared
+
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_SIMPLE = {
+    "+": "OP",
+    "-": "OP",
+    "*": "OP",
+    "/": "OP",
+    "@": "OP",
+    "^": "OP",
+    "(": "LP",
+    ")": "RP",
+    "[": "LB",
+    "]": "RB",
+    ",": "COMMA",
+    "|": "BAR",
+}
+_ASCII_KEYWORDS = {
+    "and": "and",
+    "or": "or",
+    "not": "not",
+    "True": "true",
+    "true": "true",
+    "otherwise": "true",
+    "else": "true",
+}
+
+
+def fold_unicode(text: str) -> str:
+    """Map Unicode operators, superscripts and letters with accents to plain input."""
+    text = unicodedata.normalize("NFC", text).replace("y\u0302", "yhat").replace("p\u0302", "phat")
+    return "".join(UNICODE_OPS.get(ch, UNICODE_GREEK.get(ch, ch)) for ch in text)
+
+
+def _number(text: str, pos: int) -> tuple[Token, int]:
+    match = _NUMBER.match(text, pos)
+    assert match
+    digits = match.group(0)
+    if len(digits.replace(".", "")) > MAX_NUMBER_DIGITS:
+        raise ExprError(f"number too long ({len(digits)} digits) at {pos}", pos, text)
+    if match.group(2) and abs(int(match.group(2)[1:])) > 400:
+        raise ExprError(f"exponent of {digits} is too large at {pos}", pos, text)
+    return Token("NUM", digits, pos), match.end()
+
+
+def lex_ascii(text: str) -> list[Token]:
+    """Tokenize ASCII maths such as ``-2/n * X^T (y - X beta)``."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+            token, i = _number(text, i)
+            tokens.append(token)
+        elif ch.isalpha() and ch.isascii():
+            end = _ASCII_NAME.match(text, i).end()  # type: ignore[union-attr]
+            word = text[i:end]
+            kw = _ASCII_KEYWORDS.get(word)
+            tokens.append(Token("KW", kw, i) if kw else Token("ID", word, i))
+            i = end
+        elif text.startswith("**", i):
+            tokens.append(Token("OP", "^", i))
+            i += 2
+        elif text.startswith("||", i):
+            tokens.append(Token("NORM", "||", i))
+            i += 2
+        elif text[i : i + 2] in ("<=", ">=", "==", "!="):
+            tokens.append(Token("CMP", text[i : i + 2], i))
+            i += 2
+        elif ch in "<>":
+            tokens.append(Token("CMP", ch, i))
+            i += 1
+        elif ch == "=":
+            tokens.append(Token("CMP", "==", i))
+            i += 1
+        elif ch == "&":
+            tokens.append(Token("KW", "and", i))
+            i += 2 if text.startswith("&&", i) else 1
+        elif ch == "!":
+            tokens.append(Token("BANG", "!", i))
+            i += 1
+        elif ch == "'":
+            tokens.append(Token("TRANS", "'", i))
+            i += 1
+        elif (
+            ch == "."
+            and text.startswith(".T", i)
+            and not (i + 2 < n and (text[i + 2].isalnum() or text[i + 2] == "_"))
+        ):
+            tokens.append(Token("TRANS", ".T", i))
+            i += 2
+        elif ch in _SIMPLE:
+            tokens.append(Token(_SIMPLE[ch], ch, i))
+            i += 1
+        elif ch == "{":
+            tokens.append(Token("LP", "(", i))
+            i += 1
+        elif ch == "}":
+            tokens.append(Token("RP", ")", i))
+            i += 1
+        else:
+            raise ExprError(f"unexpected character {ch!r} at {i}", i, text)
+    tokens.append(Token("EOF", "", n))
+    return tokens
+
+
+# ---------------------------------------------------------------------------------------------
+# LaTeX
+
+_FUNC_COMMANDS = {
+    "log": "log",
+    "ln": "log",
+    "exp": "exp",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "sec": "sec",
+    "csc": "csc",
+    "cot": "cot",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "tanh": "tanh",
+    "coth": "coth",
+    "max": "max",
+    "min": "min",
+    "sgn": "sign",
+    "tr": "trace",
+}
+_OP_COMMANDS = {"cdot": "*", "times": "*", "ast": "*", "div": "/", "odot": "*", "circ": "*"}
+_CMP_COMMANDS = {
+    "le": "<=",
+    "leq": "<=",
+    "leqslant": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "geqslant": ">=",
+    "lt": "<",
+    "gt": ">",
+    "neq": "!=",
+    "ne": "!=",
+}
+_KW_COMMANDS = {
+    "land": "and",
+    "wedge": "and",
+    "lor": "or",
+    "vee": "or",
+    "lnot": "not",
+    "neg": "not",
+}
+_SKIP_COMMANDS = {
+    ",",
+    ";",
+    ":",
+    "!",
+    " ",
+    "quad",
+    "qquad",
+    "displaystyle",
+    "textstyle",
+    "big",
+    "Big",
+    "bigg",
+    "Bigg",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "biggl",
+    "biggr",
+    "limits",
+    "nolimits",
+    "mathop",
+}
+_DECORATIONS = {
+    "hat": "hat",
+    "widehat": "hat",
+    "bar": "bar",
+    "overline": "bar",
+    "tilde": "tilde",
+    "widetilde": "tilde",
+}
+_STYLE_COMMANDS = {"mathbf", "boldsymbol", "bm", "vec", "mathit", "mathsf", "pmb", "mathnormal"}
+_NAME_COMMANDS = {"mathrm", "operatorname", "text", "textrm", "textit", "mathtt", "texttt"}
+_TEXT_KEYWORDS = {
+    "otherwise": "true",
+    "else": "true",
+    "and": "and",
+    "or": "or",
+    "if": None,
+    "for": None,
+    "when": None,
+    "where": None,
+    "": None,
+    "if and only if": None,
+}
+_GREEK_COMMANDS = set(GREEK) | {
+    "varepsilon",
+    "vartheta",
+    "varphi",
+    "Delta",
+    "Sigma",
+    "Theta",
+    "Lambda",
+    "Phi",
+    "Omega",
+    "Gamma",
+    "Pi",
+    "Psi",
+    "ell",
+}
+
+
+class _LatexLexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.tokens: list[Token] = []
+
+    def error(self, message: str, pos: int | None = None) -> ExprError:
+        pos = self.i if pos is None else pos
+        return ExprError(f"{message} at {pos}", pos, self.text)
+
+    def peek(self, k: int = 0) -> str:
+        j = self.i + k
+        return self.text[j] if j < len(self.text) else ""
+
+    def skip_space(self) -> None:
+        while self.i < len(self.text) and self.text[self.i].isspace():
+            self.i += 1
+
+    def command(self) -> str:
+        """Read ``\\name`` (or a one-character command) at the cursor; return the name."""
+        start = self.i
+        self.i += 1
+        if self.peek().isalpha():
+            while self.peek().isalpha():
+                self.i += 1
+            return self.text[start + 1 : self.i]
+        if not self.peek():
+            raise self.error("a lone backslash", start)
+        self.i += 1
+        return self.text[start + 1 : self.i]
+
+    def group_text(self) -> str:
+        """Read a ``{...}`` group (or one character / command) as raw text."""
+        self.skip_space()
+        if self.peek() == "{":
+            depth, start = 0, self.i
+            while self.i < len(self.text):
+                ch = self.text[self.i]
+                if ch == "\\":
+                    self.i += 2
+                    continue
+                depth += ch == "{"
+                depth -= ch == "}"
+                self.i += 1
+                if depth == 0:
+                    return self.text[start + 1 : self.i - 1]
+            raise self.error("a '{' is never closed", start)
+        if self.peek() == "\\":
+            return "\\" + self.command()
+        if not self.peek():
+            raise self.error("expected a group {...}")
+        self.i += 1
+        return self.text[self.i - 1]
+
+    def simple_name(self, raw: str, pos: int) -> str:
+        """Turn the content of a group (``y``, ``\\beta``, ``\\text{true}``, ``12``) into a name."""
+        raw = raw.strip()
+        match = re.fullmatch(
+            r"\\(?:text|mathrm|textrm|operatorname|mathit)\{([A-Za-z0-9 ]+)\}", raw
+        )
+        if match:
+            return match.group(1).replace(" ", "")
+        match = re.fullmatch(r"\\(?:mathbf|boldsymbol|bm|vec)\{?(\\?[A-Za-z]+)\}?", raw)
+        if match:
+            raw = match.group(1)
+        if raw.startswith("\\") and raw[1:] in _GREEK_COMMANDS:
+            return raw[1:]
+        if re.fullmatch(r"[A-Za-z0-9]+", raw):
+            return raw
+        raise self.error(f"cannot read {raw!r} as a name", pos)
+
+    def subscripts(self, name: str) -> str:
+        while self.peek() == "_":
+            pos = self.i
+            self.i += 1
+            sub = self.simple_name(self.group_text(), pos)
+            name = f"{name}_{sub}"
+        return name
+
+    def add(self, kind: str, value: str, pos: int, split: bool = False) -> None:
+        self.tokens.append(Token(kind, value, pos, split))
+
+    def add_name(self, name: str, pos: int, split: bool = False) -> None:
+        self.add("ID", self.subscripts(name), pos, split and self.peek() != "_")
+
+    def run(self) -> list[Token]:
+        text = self.text
+        while self.i < len(text):
+            ch, pos = text[self.i], self.i
+            if ch.isspace():
+                self.i += 1
+            elif ch.isdigit() or (ch == "." and self.peek(1).isdigit()):
+                token, self.i = _number(text, self.i)
+                self.tokens.append(token)
+            elif ch.isalpha() and ch.isascii():
+                end = self.i
+                while end < len(text) and text[end].isalpha() and text[end].isascii():
+                    end += 1
+                word = text[self.i : end]
+                self.i = end
+                self.add_name(word, pos, split=len(word) > 1)
+            elif ch == "\\":
+                self.backslash()
+            elif ch == "^":
+                self.i += 1
+                self.skip_space()
+                if self.transpose_exponent():
+                    self.add("TRANS", "^T", pos)
+                else:
+                    self.add("OP", "^", pos)
+            elif ch == "_" and self.tokens and self.tokens[-1].kind in ("NORM", "RNORM"):
+                self.i += 1
+                sub = self.group_text().strip()
+                if sub not in ("2", "F"):
+                    raise self.error(f"only the 2-norm is supported, not the {sub}-norm", pos)
+            elif ch == "_":
+                raise self.error("a subscript needs a name before it")
+            elif ch in "+-*/@":
+                self.add("OP", ch, pos)
+                self.i += 1
+            elif ch in "()[],|!":
+                kind = {
+                    "(": "LP",
+                    ")": "RP",
+                    "[": "LB",
+                    "]": "RB",
+                    ",": "COMMA",
+                    "|": "BAR",
+                    "!": "BANG",
+                }[ch]
+                if ch == "!" and self.peek(1) == "=":
+                    self.add("CMP", "!=", pos)
+                    self.i += 2
+                    continue
+                self.add(kind, ch, pos)
+                self.i += 1
+            elif ch == "{":
+                self.add("LC", ch, pos)
+                self.i += 1
+            elif ch == "}":
+                self.add("RC", ch, pos)
+                self.i += 1
+            elif ch in "<>=":
+                two = text[self.i : self.i + 2]
+                if two in ("<=", ">=", "=="):
+                    self.add("CMP", two, pos)
+                    self.i += 2
+                else:
+                    self.add("CMP", "==" if ch == "=" else ch, pos)
+                    self.i += 1
+            elif ch == "&":
+                self.add("AMP", ch, pos)
+                self.i += 1
+            elif ch == "'":
+                self.add("TRANS", "'", pos)
+                self.i += 1
+            else:
+                raise self.error(f"unexpected character {ch!r}")
+        self.add("EOF", "", len(text))
+        return self.tokens
+
+    def transpose_exponent(self) -> bool:
+        """After ``^``: consume ``\\top``, ``{\\top}``, ``\\intercal``, ``{\\mathsf{T}}``."""
+        rest = self.text[self.i :]
+        match = re.match(
+            r"(\\top|\\intercal|\{\s*(\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\})", rest
+        )
+        if match:
+            self.i += match.end()
+            return True
+        return False
+
+    def backslash(self) -> None:
+        pos = self.i
+        name = self.command()
+        if name in _SKIP_COMMANDS:
+            return
+        if name == "\\":
+            self.add("ROWSEP", name, pos)
+        elif name in ("left", "right"):
+            self.delimiter(name, pos)
+        elif name in ("{", "}"):
+            self.add("LP" if name == "{" else "RP", name, pos)
+        elif name == "|":
+            self.add("NORM", "||", pos)
+        elif name in ("lvert", "rvert"):
+            self.add("LABS" if name == "lvert" else "RABS", "|", pos)
+        elif name in ("lVert", "rVert", "Vert"):
+            self.add({"lVert": "LNORM", "rVert": "RNORM", "Vert": "NORM"}[name], "||", pos)
+        elif name in ("frac", "dfrac", "tfrac", "cfrac"):
+            self.add("FRAC", "frac", pos)
+        elif name == "binom":
+            self.add("FRAC", "binomial", pos)
+        elif name == "sqrt":
+            self.add("SQRT", "sqrt", pos)
+        elif name == "sum":
+            self.sum(pos)
+        elif name in _FUNC_COMMANDS:
+            self.add("FUNC", _FUNC_COMMANDS[name], pos)
+        elif name in _OP_COMMANDS:
+            self.add("OP", _OP_COMMANDS[name], pos)
+        elif name in _CMP_COMMANDS:
+            self.add("CMP", _CMP_COMMANDS[name], pos)
+        elif name in _KW_COMMANDS:
+            self.add("KW", _KW_COMMANDS[name], pos)
+        elif name in _GREEK_COMMANDS:
+            self.add_name(name, pos)
+        elif name in _DECORATIONS:
+            inner = self.simple_name(self.group_text(), pos)
+            self.add_name(inner + _DECORATIONS[name], pos)
+        elif name in _STYLE_COMMANDS:
+            self.style(pos)
+        elif name in ("mathbb",):
+            inner = self.group_text().strip()
+            if inner in ("1", "I"):
+                self.add("INDICATOR", "indicator", pos)
+            else:
+                raise self.error(f"unknown symbol \\mathbb{{{inner}}}", pos)
+        elif name in _NAME_COMMANDS:
+            self.text_command(pos)
+        elif name in ("begin", "end"):
+            env = self.group_text().strip()
+            if env != "cases":
+                raise self.error(f"the environment {env!r} is not supported (only cases)", pos)
+            self.add("CASES_BEGIN" if name == "begin" else "CASES_END", env, pos)
+        elif name == "top":
+            self.add("TRANS", "^T", pos)
+        else:
+            raise self.error(f"unknown LaTeX command \\{name}", pos)
+
+    def delimiter(self, which: str, pos: int) -> None:
+        self.skip_space()
+        if self.peek() == "\\":
+            sub = self.command()
+            mapping = {
+                "|": "NORM",
+                "lVert": "LNORM",
+                "rVert": "RNORM",
+                "Vert": "NORM",
+                "lvert": "LABS",
+                "rvert": "RABS",
+                "{": "LP",
+                "}": "RP",
+            }
+            if sub not in mapping:
+                raise self.error(f"unknown delimiter \\{sub} after \\{which}", pos)
+            self.add(mapping[sub], sub, pos)
+            return
+        ch = self.peek()
+        self.i += 1
+        if ch == ".":
+            return
+        kinds = {
+            "(": "LP",
+            ")": "RP",
+            "[": "LB",
+            "]": "RB",
+            "|": "LABS" if which == "left" else "RABS",
+        }
+        if ch not in kinds:
+            raise self.error(f"unknown delimiter {ch!r} after \\{which}", pos)
+        self.add(kinds[ch], ch, pos)
+
+    def sum(self, pos: int) -> None:
+        index = ""
+        self.skip_space()
+        if self.peek() == "_":
+            self.i += 1
+            raw = self.group_text().strip()
+            index = re.split(r"[=\\]", raw, maxsplit=1)[0].strip()
+            if not re.fullmatch(r"[A-Za-z]", index):
+                raise self.error(f"cannot read the summation index in {raw!r}", pos)
+        self.skip_space()
+        if self.peek() == "^":
+            self.i += 1
+            self.group_text()  # the upper bound: sums run over every entry
+        self.add("SUM", index, pos)
+
+    def style(self, pos: int) -> None:
+        raw = self.group_text().strip()
+        if raw in ("1",):
+            self.add("INDICATOR", "indicator", pos)
+            return
+        self.add_name(self.simple_name(raw, pos), pos)
+
+    def text_command(self, pos: int) -> None:
+        raw = " ".join(self.group_text().split())
+        lowered = raw.lower().strip(" ,")
+        if lowered in _TEXT_KEYWORDS:
+            keyword = _TEXT_KEYWORDS[lowered]
+            if keyword:
+                self.add("KW", keyword, pos)
+            return
+        if lowered.startswith("if "):
+            raise self.error("write the condition as maths after \\text{if}", pos)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", raw):
+            raise self.error(f"cannot read \\text{{{raw}}} as a name", pos)
+        self.add_name(raw, pos)
+
+
+def lex_latex(text: str) -> list[Token]:
+    """Tokenize LaTeX maths such as ``-\\frac{2}{n} X^\\top (y - X\\beta)``."""
+    return _LatexLexer(text).run()

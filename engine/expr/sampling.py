@@ -1,0 +1,57 @@
+"""Random points for the numeric equivalence check, respecting each variable's domain."""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Small values where identities that only hold on a lattice are tested too (e.g. (a^b)^c).
+_LATTICE = np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0])
+SIZE_CYCLES = ((3, 4, 5, 6, 2, 7), (5, 3, 2, 4, 6, 7), (4, 6, 3, 5, 7, 2))
+
+
+def round_sizes(dims: list[str], round_index: int) -> dict[str, int]:
+    """Distinct sizes ≥ 2 for the dimension names, different in each round."""
+    cycle = SIZE_CYCLES[round_index % len(SIZE_CYCLES)]
+    sizes = {}
+    for i, dim in enumerate(sorted(dims)):
+        sizes[dim] = cycle[i] if i < len(cycle) else 8 + i
+    return sizes
+
+
+def draw(
+    rng: np.random.Generator, domain: str, shape: tuple[int, int, int], scale: float, lattice: bool
+) -> np.ndarray:
+    """Draw values of ``domain`` with batch shape ``(K, rows, cols)``."""
+    match domain:
+        case "positive":
+            return np.exp(rng.normal(0.0, 0.8, shape)) * scale
+        case "nonnegative":
+            values = np.exp(rng.normal(0.0, 0.8, shape)) * scale
+            return np.where(rng.random(shape) < 0.1, 0.0, values)
+        case "unit":
+            return rng.uniform(0.05, 0.95, shape)
+        case "binary":
+            return rng.integers(0, 2, shape).astype(float)
+        case "sign":
+            return rng.choice([-1.0, 1.0], shape)
+        case "integer":
+            return rng.integers(-5, 6, shape).astype(float)
+        case "onehot":
+            return _onehot(rng, shape)
+    values = rng.normal(0.0, 1.5, shape) * scale
+    if lattice:
+        pick = rng.random(shape) < 0.3
+        values = np.where(pick, rng.choice(_LATTICE, shape), values)
+    return values
+
+
+def _onehot(rng: np.random.Generator, shape: tuple[int, int, int]) -> np.ndarray:
+    k, rows, cols = shape
+    out = np.zeros(shape)
+    if cols == 1:  # one vector per sample
+        hot = rng.integers(0, rows, k)
+        out[np.arange(k), hot, 0] = 1.0
+    else:  # one one-hot row per sample row
+        hot = rng.integers(0, cols, (k, rows))
+        out[np.arange(k)[:, None], np.arange(rows)[None, :], hot] = 1.0
+    return out
