@@ -90,12 +90,14 @@ def prepare(problem: Problem) -> Prepared:
 
 
 def _parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
+    # With declared variables an unknown name is an error; with none, any name is a real scalar.
+    strict = bool(prepared.variables)
     return parse(
         text,
         syntax=problem.syntax,
         variables=prepared.variables,
-        extra_names=prepared.names,
-        strict=True,
+        extra_names=prepared.names if strict else frozenset(),
+        strict=strict,
     )
 
 

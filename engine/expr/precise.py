@@ -137,7 +137,9 @@ def value(node: A.Node, point: dict[str, object]):  # type: ignore[no-untyped-de
 
 def _eval(node: A.Node, p):  # type: ignore[no-untyped-def]
     match node:
-        case A.Num(value=v):
+        case A.Num(value=v, text=text):
+            if "." in text or "e" in text.lower():
+                return mpmath.mpf(float(text))  # a decimal literal is an IEEE double
             return mpmath.mpf(v.numerator) / v.denominator
         case A.Const(name=name):
             return mpmath.pi if name == "pi" else mpmath.e

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# Small values where identities that only hold on a lattice are tested too (e.g. (a^b)^c).
-_LATTICE = np.array([-2.0, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 3.0])
+# Whole samples on a lattice of simple values catch rules that fail only at special points,
+# e.g. (a^b)^c = a^(b*c) fails at a = -2, b = 2, c = 1/2 where both sides are defined.
+LATTICE = np.array([-3.0, -2.0, -1.5, -0.5, 0.5, 1.5, 2.0, 3.0])
 SIZE_CYCLES = ((3, 4, 5, 6, 2, 7), (5, 3, 2, 4, 6, 7), (4, 6, 3, 5, 7, 2))
 
 
@@ -38,11 +39,9 @@ def draw(
             return rng.integers(-5, 6, shape).astype(float)
         case "onehot":
             return _onehot(rng, shape)
-    values = rng.normal(0.0, 1.5, shape) * scale
     if lattice:
-        pick = rng.random(shape) < 0.3
-        values = np.where(pick, rng.choice(_LATTICE, shape), values)
-    return values
+        return rng.choice(LATTICE, shape)
+    return rng.normal(0.0, 1.5, shape) * scale
 
 
 def _onehot(rng: np.random.Generator, shape: tuple[int, int, int]) -> np.ndarray:
