@@ -11,12 +11,13 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from content.schema import QUESTION_KINDS, Module, Question
+from content.schema import QUESTION_KINDS, Module, Question, QuestionBank
 from content.yamlpos import Path_, YamlSyntaxError, line_of, load_with_lines
 from engine.mathtext import check_text
 
 SEED_SECTIONS_FILE = Path(__file__).resolve().parent / "seed_sections.yaml"
 _MODULE = TypeAdapter(Module)
+_BANK = TypeAdapter(QuestionBank)
 
 # Keys whose string values are prose with $…$ maths, and keys holding bare LaTeX.
 _PROSE_KEYS = frozenset(
@@ -216,8 +217,40 @@ def _self_check_errors(
     return errors
 
 
+def _register_questions(
+    content: ContentSet,
+    topic: str,
+    questions: list[Question],
+    src: _Source,
+    question_where: dict[str, tuple[_Source, int]],
+) -> None:
+    for i, question in enumerate(questions):
+        if question.id in content.questions:
+            other, _ = question_where[question.id]
+            message = f"duplicate question id {question.id!r} (also in {other.shown})"
+            content.errors.append(src.error(("questions", i, "id"), message))
+            continue
+        content.questions[question.id] = question
+        content.question_topic[question.id] = topic
+        question_where[question.id] = (src, i)
+
+
+def _validate(src: _Source, content: ContentSet) -> Module | QuestionBank | None:
+    content.errors.extend(_text_errors(src, src.data))
+    adapter = _BANK if "topic" in src.data and "id" not in src.data else _MODULE
+    try:
+        return adapter.validate_python(src.data)
+    except ValidationError as exc:
+        content.errors.extend(_pydantic_errors(src, exc))
+        return None
+
+
 def load_content(directory: Path | str) -> ContentSet:
-    """Load and check every ``*.yaml`` module under ``directory``; never raises on bad content."""
+    """Load and check every ``*.yaml`` file under ``directory``; never raises on bad content.
+
+    A file is a topic module, or a question bank (``topic:`` + ``questions:``) that adds
+    questions to the module it names.
+    """
     root = Path(directory)
     content = ContentSet()
     if not root.is_dir():
@@ -228,39 +261,30 @@ def load_content(directory: Path | str) -> ContentSet:
         content.errors.append(ContentError(str(root), 0, "", "no *.yaml module files found"))
     where: dict[str, _Source] = {}
     question_where: dict[str, tuple[_Source, int]] = {}
+    banks: list[tuple[_Source, QuestionBank]] = []
     for path in files:
         src, errors = _read(path, root)
         content.errors.extend(errors)
-        if src is None:
-            continue
-        text_errors = _text_errors(src, src.data)
-        content.errors.extend(text_errors)
-        try:
-            module = _MODULE.validate_python(src.data)
-        except ValidationError as exc:
-            content.errors.extend(_pydantic_errors(src, exc))
-            continue
-        if module.id in content.topics:
-            first = where[module.id].shown
-            content.errors.append(
-                src.error(("id",), f"duplicate topic id {module.id!r} (also in {first})")
-            )
-            continue
-        content.topics[module.id] = module
-        where[module.id] = src
-        for i, question in enumerate(module.questions):
-            if question.id in content.questions:
-                other, _ = question_where[question.id]
-                content.errors.append(
-                    src.error(
-                        ("questions", i, "id"),
-                        f"duplicate question id {question.id!r} (also in {other.shown})",
-                    )
-                )
+        parsed = _validate(src, content) if src is not None else None
+        if isinstance(parsed, QuestionBank):
+            banks.append((src, parsed))  # type: ignore[arg-type]
+        elif isinstance(parsed, Module):
+            if parsed.id in content.topics:
+                message = f"duplicate topic id {parsed.id!r} (also in {where[parsed.id].shown})"
+                content.errors.append(src.error(("id",), message))  # type: ignore[union-attr]
                 continue
-            content.questions[question.id] = question
-            content.question_topic[question.id] = module.id
-            question_where[question.id] = (src, i)
+            content.topics[parsed.id] = parsed
+            where[parsed.id] = src  # type: ignore[assignment]
+            _register_questions(content, parsed.id, parsed.questions, src, question_where)  # type: ignore[arg-type]
+    for src, bank in banks:
+        module = content.topics.get(bank.topic)
+        if module is None:
+            content.errors.append(src.error(("topic",), f"unknown topic {bank.topic!r}"))
+            continue
+        content.topics[bank.topic] = module.model_copy(
+            update={"questions": [*module.questions, *bank.questions]}
+        )
+        _register_questions(content, bank.topic, bank.questions, src, question_where)
     content.errors.extend(_cross_checks(content, where))
     content.errors.extend(_self_check_errors(content, question_where))
     content.errors.sort()

@@ -189,6 +189,13 @@ Question = Annotated[
 QUESTION_KINDS: tuple[str, ...] = ("open", "choice", "numeric", "expression", "derivation", "code")
 
 
+class QuestionBank(Strict):
+    """Extra questions for a module kept in a file of their own (e.g. its derivations)."""
+
+    topic: Id
+    questions: list[Question] = Field(min_length=1)
+
+
 class Module(Strict):
     """A topic module: study material plus the questions that practise it."""
 

@@ -181,3 +181,31 @@ def test_non_mapping_file(tmp_path: Path) -> None:
 
 def test_shipped_content_is_valid(shipped_content) -> None:  # type: ignore[no-untyped-def]
     assert len(shipped_content.topics) >= 3
+
+
+BANK = """\
+topic: alpha
+questions:
+  - id: alpha-extra
+    kind: numeric
+    prompt: How much?
+    answer: 2
+    explanation: Two.
+    hints: [Count.]
+"""
+
+
+def test_question_bank_adds_questions_to_its_module(tmp_path: Path) -> None:
+    write(tmp_path, "alpha.yaml", VALID)
+    (tmp_path / "banks").mkdir()
+    write(tmp_path / "banks", "alpha.yaml", BANK)
+    content = load_content(tmp_path)
+    assert content.ok, content.errors
+    assert [q.id for q in content.topics["alpha"].questions][-1] == "alpha-extra"
+    assert content.question_topic["alpha-extra"] == "alpha"
+
+
+def test_question_bank_for_unknown_topic(tmp_path: Path) -> None:
+    write(tmp_path, "alpha.yaml", VALID)
+    write(tmp_path, "bank.yaml", BANK.replace("topic: alpha", "topic: omega"))
+    assert any("bank.yaml:1: topic: unknown topic 'omega'" in e for e in errors_of(tmp_path))
