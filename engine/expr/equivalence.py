@@ -20,6 +20,7 @@ from engine.expr.evaluate import Env, evaluate
 from engine.expr.front import Parsed, VarSpec
 from engine.expr.sampling import draw, round_sizes
 from engine.expr.shapes import Shape, describe, from_declared
+from engine.expr.symbolic import prove_equal
 
 RTOL = 1e-7  # float64 comparison, written-out targets
 RTOL_DERIVATIVE = 1e-6  # targets obtained by finite differences
@@ -30,7 +31,7 @@ K_LATTICE = 64  # extra all-lattice samples for scalar problems (cheap: float64,
 # Decimal literals are IEEE doubles; results within two units of roundoff are equal.
 FLOAT_LITERAL_RTOL = mpmath.mpf(2) ** -52
 MIN_DEFINED_SHARE = 1 / 3  # without declared domains, the answer must be defined this often
-MIN_VALID, MAX_REDRAWS, PRECISE_POINTS = 5, 4, 6
+MIN_VALID, MAX_REDRAWS, PRECISE_POINTS = 5, 4, 4
 SCALES = (1.0, 3.0, 0.3)
 
 
@@ -63,6 +64,11 @@ class Comparison:
     answer: list[np.ndarray] | None = None
     precise: bool = False
     details: dict[str, object] = field(default_factory=dict)
+    method: str = ""  # how equality was established: symbolic, precise or numeric
+
+    def __post_init__(self) -> None:
+        if self.equal and not self.method:
+            self.method = "precise" if self.precise else "numeric"
 
 
 def _shape_of(spec: VarSpec) -> Shape:
@@ -199,6 +205,13 @@ class Target:
         except EvalError as exc:
             return Comparison(False, "differ", f"your expression cannot be evaluated: {exc}")
         result = self._compare_float(values)
+        if (
+            result.equal
+            and self.expected is not None
+            and prove_equal(answer.node, self.expected.node)
+        ):
+            result.method = "symbolic"
+            return result
         if self.scalar_only and precise.supported(answer.node) and self._worth_precise(result):
             result = self._compare_precise(answer, result) or result
         return result

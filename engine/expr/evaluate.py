@@ -165,11 +165,10 @@ def _binary(op: str, a, b, right: A.Node):  # type: ignore[no-untyped-def]
 
 def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     result = np.power(a, b)
-    # real odd roots of negative numbers: (-8)^(1/3) = -2
-    odd_root = (
-        (a < 0) & np.isnan(result) & np.isclose(np.mod(1 / np.where(b == 0, np.nan, b), 2), 1)
-    )
-    if odd_root.any():
+    negative = (a < 0) & np.isnan(result)
+    if negative.any():  # real odd roots of negative numbers: (-8)^(1/3) = -2
+        inverse = 1 / np.where(b == 0, np.nan, b)
+        odd_root = negative & np.isclose(np.mod(inverse, 2), 1)
         result = np.where(odd_root, -np.power(-a, b), result)
     return result
 

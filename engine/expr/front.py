@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from latex2mathml.converter import convert
 
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError
 from engine.expr.lexer import fold_unicode, lex_ascii, lex_latex
+from engine.expr.mathml import to_mathml
 from engine.expr.parser import Parser, Scope
 from engine.expr.printer import to_ascii, to_latex
 from engine.expr.shapes import Shape, from_declared, infer
@@ -46,16 +44,11 @@ class Parsed:
     names: frozenset[str] = field(default_factory=frozenset)
 
     def interpreted_as(self) -> dict[str, str | None]:
-        latex = to_latex(self.node)
-        return {"ascii": to_ascii(self.node), "latex": latex, "mathml": _mathml(latex)}
-
-
-@lru_cache(maxsize=2048)
-def _mathml(latex: str) -> str | None:
-    try:
-        return convert(latex)
-    except Exception:  # a display nicety; the verdict never depends on it
-        return None
+        return {
+            "ascii": to_ascii(self.node),
+            "latex": to_latex(self.node),
+            "mathml": to_mathml(self.node),
+        }
 
 
 def detect_syntax(text: str) -> str:

@@ -116,7 +116,13 @@ def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
     comparison = prepared.target.compare(answer)
     details: dict[str, object] = {"interpreted_as": answer.interpreted_as()}
     if comparison.equal:
-        note = "checked to 25 digits" if comparison.precise else "checked at random points"
+        notes = {
+            "symbolic": "proved symbolically",
+            "precise": "checked to 25 digits at random points",
+            "numeric": "checked at random points",
+        }
+        note = notes[comparison.method]
+        details["method"] = comparison.method
         return Verdict(
             "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
         )

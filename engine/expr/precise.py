@@ -14,7 +14,7 @@ from engine.expr import ast as A
 from engine.expr.errors import EvalError
 
 DPS = 40
-MAX_MAGNITUDE = 10**6  # |log10| of any intermediate value
+MAX_MAGNITUDE_BITS = 3 * 10**6  # |log2| of any intermediate value (about 10^±900,000)
 
 
 class Undefined(Exception):
@@ -28,7 +28,7 @@ def _real(x):  # type: ignore[no-untyped-def]
         x = x.real
     if not mpmath.isfinite(x):
         raise Undefined
-    if x != 0 and abs(mpmath.log10(abs(x))) > MAX_MAGNITUDE:
+    if x and abs(mpmath.mag(x)) > MAX_MAGNITUDE_BITS:
         raise EvalError("a value is too large to evaluate")
     return x
 
@@ -43,7 +43,7 @@ def _pow(a, b):  # type: ignore[no-untyped-def]
         if mpmath.isint(inverse) and int(inverse) % 2 == 1:
             return -_real(mpmath.power(-a, b))
         raise Undefined
-    if a != 0 and abs(b * mpmath.log10(abs(a))) > MAX_MAGNITUDE:
+    if a and abs(b) * (abs(mpmath.mag(a)) + 1) > MAX_MAGNITUDE_BITS:
         raise EvalError("a power is too large to evaluate")
     return _real(mpmath.power(a, b))
 
