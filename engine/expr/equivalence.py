@@ -31,6 +31,8 @@ K_LATTICE = 64  # extra all-lattice samples for scalar problems (cheap: float64,
 # Decimal literals are IEEE doubles; results within two units of roundoff are equal.
 FLOAT_LITERAL_RTOL = mpmath.mpf(2) ** -52
 MIN_DEFINED_SHARE = 1 / 3  # without declared domains, the answer must be defined this often
+CONCLUSIVE_RTOL = 0.0  # bit-identical float64 values on ordinary numbers settle equality
+BIG_LITERAL = 2**40  # literals this large (or decimals, factorials) need the 40-digit check
 MIN_VALID, MAX_REDRAWS, PRECISE_POINTS = 5, 4, 4
 SCALES = (1.0, 3.0, 0.3)
 
@@ -212,7 +214,11 @@ class Target:
         ):
             result.method = "symbolic"
             return result
-        if self.scalar_only and precise.supported(answer.node) and self._worth_precise(result):
+        if (
+            self.scalar_only
+            and precise.supported(answer.node)
+            and self._worth_precise(result, answer)
+        ):
             result = self._compare_precise(answer, result) or result
         return result
 
@@ -255,11 +261,29 @@ class Target:
             True, "equal", "equivalent at every sampled point", values, details={"relative": worst}
         )
 
-    @staticmethod
-    def _worth_precise(result: Comparison) -> bool:
-        if result.equal or result.reason == "undefined":
+    def _worth_precise(self, result: Comparison, answer: Parsed) -> bool:
+        """Is float64 inconclusive here? Then settle it in 40 digits."""
+        if result.reason == "undefined":
             return True  # float64 may have overflowed where 40 digits do not
-        return result.reason == "differ" and float(result.details.get("relative", 1.0)) < 1e-4
+        relative = float(result.details.get("relative", 1.0))  # type: ignore[arg-type]
+        if not result.equal:
+            return relative < 1e-4
+        # equal in float64: conclusive unless the numbers are beyond what a double resolves
+        return relative > CONCLUSIVE_RTOL or self._beyond_double(answer)
+
+    def _beyond_double(self, answer: Parsed) -> bool:
+        source = self.expected or self.loss
+        for tree in (source.node, answer.node):  # type: ignore[union-attr]
+            for n in A.walk(tree):
+                if isinstance(n, A.Num) and (
+                    "." in n.text or "e" in n.text.lower() or abs(n.value) >= BIG_LITERAL
+                ):
+                    return True
+                if isinstance(n, A.Call) and n.func in ("factorial", "binomial"):
+                    return True
+                if isinstance(n, A.Bin) and n.op == "^" and isinstance(n.right, A.Num | A.Neg):
+                    return True  # 10^20 + 1 and 10^20 agree in float64 only
+        return False
 
     def _precise_target(self, point: dict[str, object]):  # type: ignore[no-untyped-def]
         if self.expected is not None:

@@ -8,6 +8,7 @@ target prepared from scratch) and for the baseline on the same checks, and the r
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import statistics
@@ -101,6 +102,7 @@ def baseline(answer: str, expected: str, variables: dict[str, VarSpec]) -> float
     except (NotSymbolic, Exception):
         return None
     signal.signal(signal.SIGALRM, _timeout)
+    gc.collect()
     start = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, BASELINE_TIMEOUT_S)
     try:
@@ -119,23 +121,25 @@ def main() -> None:
     args = parser.parse_args()
     items = checks()
     ours: list[float] = []
-    paired_ours: list[float] = []
-    theirs: list[float] = []
-    for answer, expected, variables in items:
+    for answer, expected, variables in items:  # timed like timeit: no GC pause inside a check
         problem = Problem.build(expected=expected, variables=variables)
         if args.warm:
             grade_expression(answer, problem)
         else:
             prepare.cache_clear()
+        gc.collect()
+        gc.disable()
         start = time.perf_counter()
         grade_expression(answer, problem)
-        elapsed = time.perf_counter() - start
-        ours.append(elapsed)
-        if not args.no_baseline:
-            base = baseline(answer, expected, variables)
-            if base is not None:
-                theirs.append(base)
-                paired_ours.append(elapsed)
+        ours.append(time.perf_counter() - start)
+        gc.enable()
+    paired_ours: list[float] = []
+    theirs: list[float] = []
+    for (answer, expected, variables), elapsed in zip(items, ours, strict=True):
+        base = None if args.no_baseline else baseline(answer, expected, variables)
+        if base is not None:
+            theirs.append(base)
+            paired_ours.append(elapsed)
     ms = 1000
     print(f"checks: {len(items)} ({'warm' if args.warm else 'cold'} targets)")
     print(
