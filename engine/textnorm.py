@@ -92,7 +92,14 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word.replace("'", ""))
+    """Porter2 stem with two repairs: British -ise spellings fold into -ize, and the y→i of
+    Porter2 is dropped so that "noisy" and "noise" (or a rubric's "regulari…") meet."""
+    word = _BRITISH.sub(r"\1iz\2", word.replace("'", ""))
+    stemmed = _STEMMER.stemWord(word)
+    return stemmed[:-1] if len(stemmed) > 4 and stemmed.endswith("i") else stemmed
+
+
+_BRITISH = re.compile(r"^([a-z]{4,})is(e|es|ed|ing|ation|ations|er|ers)$")
 
 
 def tokens(text: str) -> list[str]:
