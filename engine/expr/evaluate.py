@@ -82,6 +82,10 @@ def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
             return value if isinstance(value, Eye) else np.swapaxes(value, 1, 2)
         case A.Bin(op=op, left=left, right=right):
             return _binary(op, _eval(left, env), _eval(right, env), right)
+        case A.Call(func="log", args=(inner,)) if (
+            not env.perturb and _stable_log(inner, env) is not None
+        ):
+            return _stable_log(inner, env)
         case A.Call(func=func, args=args):
             from engine.expr.functions import call
 
@@ -102,6 +106,35 @@ def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
         case A.Piecewise(pieces=pieces):
             return _piecewise(node, pieces, env)
     raise EvalError(f"cannot evaluate {type(node).__name__}")
+
+
+def _is_one(node: A.Node) -> bool:
+    return isinstance(node, A.Num) and node.value == 1
+
+
+def _stable_log(inner: A.Node, env: Env):  # type: ignore[no-untyped-def]
+    """log of sigmoid, 1 - sigmoid, softmax and sum(exp) without overflow or log(0): the
+    textbook forms of losses would otherwise be inaccurate at large logits."""
+    match inner:
+        case A.Call(func="sigmoid", args=(u,)):
+            return -np.logaddexp(0.0, -_eval(u, env))
+        case A.Bin(op="-", left=one, right=A.Call(func="sigmoid", args=(u,))) if _is_one(one):
+            return -np.logaddexp(0.0, _eval(u, env))
+        case A.Call(func="softmax", args=(z,)):
+            from engine.expr.functions import _logsumexp
+
+            values = _eval(z, env)
+            lse = _logsumexp(values)
+            return values - (
+                lse
+                if values.shape[2] == 1
+                else np.swapaxes(lse, 1, 2).reshape(values.shape[0], values.shape[1], 1)
+            )
+        case A.Call(func="sum", args=(A.Call(func="exp", args=(z,)),)):
+            values = _eval(z, env)
+            top = np.max(values, axis=(1, 2), keepdims=True)
+            return top + np.log(np.sum(np.exp(values - top), axis=(1, 2), keepdims=True))
+    return None
 
 
 def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:

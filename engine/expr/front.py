@@ -9,6 +9,7 @@ from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError
 from engine.expr.lexer import fold_unicode, lex_ascii, lex_latex
 from engine.expr.mathml import to_mathml
+from engine.expr.names import canonical_name
 from engine.expr.parser import Parser, Scope
 from engine.expr.printer import to_ascii, to_latex
 from engine.expr.shapes import Shape, from_declared, infer
@@ -66,7 +67,7 @@ def _split_label(text: str) -> tuple[str, int]:
         elif ch == "=" and depth == 0:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
-            if before not in "<>!=" and after != "=":
+            if (not before or before not in "<>!=") and after != "=":
                 cut = i
     if cut < 0:
         return text, 0
@@ -78,7 +79,7 @@ def make_scope(
     extra: frozenset[str] = frozenset(),
     strict: bool | None = None,
 ) -> Scope:
-    variables = variables or {}
+    variables = {canonical_name(name): spec for name, spec in (variables or {}).items()}
     shapes = {name: spec.shape for name, spec in variables.items()}
     for name in extra:
         shapes.setdefault(name, ())
@@ -148,8 +149,11 @@ def parse(
     except RecursionError:
         raise LimitError("the expression is nested too deeply", None, text) from None
     except ExprError as exc:
-        if exc.position is not None:
-            exc.position += offset
+        if exc.position is not None and offset:
+            shifted = exc.position + offset
+            exc.message = re.sub(rf"\bat {exc.position}\b", f"at {shifted}", exc.message)
+            exc.args = (exc.message,)
+            exc.position = shifted
         exc.text = folded
         raise
     _check_bounds(node, text)

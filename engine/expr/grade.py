@@ -11,6 +11,7 @@ from engine.expr.equivalence import Target, TargetError
 from engine.expr.errors import ExprError, ShapeError
 from engine.expr.front import Parsed, VarSpec, parse
 from engine.expr.mistakes import Context, KnownMistake, diagnose
+from engine.expr.names import canonical_name
 from engine.verdict import Feedback, Verdict
 
 MAX_STEPS = 30
@@ -38,8 +39,10 @@ class Problem:
         syntax: str = "auto",
         mistakes: Sequence[tuple[str, str, str]] = (),
     ) -> Problem:
+        # declared names are spelled like names in formulas: eps -> epsilon, y_hat -> yhat
+        declared = {canonical_name(name): spec for name, spec in (variables or {}).items()}
         return cls(
-            tuple(sorted((variables or {}).items())),
+            tuple(sorted(declared.items())),
             expected,
             derivative_of,
             wrt,
@@ -187,6 +190,11 @@ def grade_derivation(lines: Sequence[str], problem: Problem, *, min_lines: int =
             f"line {first_bad['line']} is not equivalent to the target: {reason}",
         )
     )
+    # what was wrong with that line (sign, chain-rule, …), so it can be named and checked
+    feedback += [
+        Feedback(f["code"], f"line {first_bad['line']}: {f['message']}")
+        for f in first_bad["feedback"][:-1]
+    ]
     if good[-1]:
         return Verdict("partial", 0.5 * sum(good) / len(good) + 0.25, feedback, {"steps": steps})
     return Verdict("incorrect", 0.5 * sum(good) / len(good), feedback, {"steps": steps})

@@ -302,8 +302,8 @@ class _LatexLexer:
         match = re.fullmatch(r"\\(?:mathbf|boldsymbol|bm|vec)\{?(\\?[A-Za-z]+)\}?", raw)
         if match:
             raw = match.group(1)
-        if raw.startswith("\\") and raw[1:] in _GREEK_COMMANDS:
-            return raw[1:]
+        if raw.startswith("\\") and (raw[1:] in _GREEK_COMMANDS or raw[1:] in _FUNC_COMMANDS):
+            return raw[1:]  # \eta_{\min} names eta_min
         if re.fullmatch(r"[A-Za-z0-9]+", raw):
             return raw
         raise self.error(f"cannot read {raw!r} as a name", pos)
@@ -436,6 +436,9 @@ class _LatexLexer:
             self.sum(pos)
         elif name in _FUNC_COMMANDS:
             self.add("FUNC", _FUNC_COMMANDS[name], pos)
+            if name == "log" and self.peek() == "_":  # \log_2 x, \log_{10}(x)
+                self.i += 1
+                self.add("LOGBASE", self.group_text(), self.i)
         elif name in _OP_COMMANDS:
             self.add("OP", _OP_COMMANDS[name], pos)
         elif name in _CMP_COMMANDS:

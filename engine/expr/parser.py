@@ -269,6 +269,16 @@ class Parser:
     def group(self) -> A.Node:
         if self.tok.kind in ("LC", "LP", "LB"):
             return self.parse_atom()
+        if (
+            self.latex
+            and self.tok.kind == "NUM"
+            and self.tok.value.isdigit()
+            and len(self.tok.value) > 1
+        ):
+            # \frac12: an unbraced argument is one character
+            token = self.tok
+            self.tokens[self.k] = Token("NUM", token.value[1:], token.pos + 1)
+            return A.Num(Fraction(int(token.value[0])), token.value[0])
         return self.parse_postfix()
 
     def delimited(self, kind: str, func: str) -> A.Node:
@@ -357,8 +367,8 @@ class Parser:
             return A.Name(name)
         if name in CONSTANTS:
             return A.Const(name)
-        if name == "I":
-            return A.Identity()
+        if name == "I" or (name.startswith("I_") and name[2:] in self.scope.dims):
+            return A.Identity()  # I, or I_p sized by a dimension name
         func = function_name(name)
         if func and self.starts_operand():
             return self.call(func, token)
@@ -413,7 +423,17 @@ class Parser:
             node = A.Bin("jux", node, part)
         return node
 
+    def log_base(self) -> A.Node:
+        """The base of ``\\log_{b}``, read from its group with the same rules."""
+        from engine.expr.lexer import lex_latex
+
+        token = self.next()
+        inner = Parser(lex_latex(token.value), token.value, self.scope, latex=True)
+        inner.depth = self.depth
+        return inner.parse()
+
     def call(self, func: str, token: Token) -> A.Node:
+        base = self.log_base() if self.tok.kind == "LOGBASE" else None
         power: A.Node | None = None
         if self.tok.kind == "OP" and self.tok.value == "^" and self.latex:
             caret = self.next()
@@ -429,9 +449,9 @@ class Parser:
                 args.append(self.parse_or())
             self.bar_depth = saved
             self.expect("RP", f"')' to close {func}(")
-            node = self.make_call(func, args, token)
+            node = self.make_call(func, [*args, *([base] if base else [])], token)
         elif self.starts_operand():
-            node = self.make_call(func, [self.parse_power()], token)
+            node = self.make_call(func, [self.parse_power(), *([base] if base else [])], token)
         else:
             raise self.error(f"{func} needs an argument", token)
         return A.Bin("^", node, power) if power is not None else node

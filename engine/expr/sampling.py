@@ -7,16 +7,24 @@ import numpy as np
 # Whole samples on a lattice of simple values catch rules that fail only at special points,
 # e.g. (a^b)^c = a^(b*c) fails at a = -2, b = 2, c = 1/2 where both sides are defined.
 LATTICE = np.array([-3.0, -2.0, -1.5, -0.5, 0.5, 1.5, 2.0, 3.0])
-SIZE_CYCLES = ((3, 4, 5, 6, 2, 7), (5, 3, 2, 4, 6, 7), (4, 6, 3, 5, 7, 2))
+# Distinct sizes per round, largest first; rows of data matrices get the larger ones.
+SIZE_SETS = ((6, 4, 3, 2, 5, 7), (7, 5, 3, 2, 4, 6), (5, 3, 2, 4, 6, 7))
 
 
-def round_sizes(dims: list[str], round_index: int) -> dict[str, int]:
-    """Distinct sizes ≥ 2 for the dimension names, different in each round."""
-    cycle = SIZE_CYCLES[round_index % len(SIZE_CYCLES)]
-    sizes = {}
-    for i, dim in enumerate(sorted(dims)):
-        sizes[dim] = cycle[i] if i < len(cycle) else 8 + i
-    return sizes
+def round_sizes(
+    dims: list[str], round_index: int, rows: frozenset[str] = frozenset()
+) -> dict[str, int]:
+    """Distinct sizes ≥ 2 for the dimension names, different in each round.
+
+    Dimensions that index rows of a matrix (``n`` in an n×p ``X``) come first and get the
+    larger sizes, so that data matrices are tall and ``X^T X`` is invertible as in practice.
+    """
+    sizes_available = SIZE_SETS[round_index % len(SIZE_SETS)]
+    ordered = sorted(dims, key=lambda d: (d not in rows, d))
+    return {
+        dim: sizes_available[i] if i < len(sizes_available) else 8 + i
+        for i, dim in enumerate(ordered)
+    }
 
 
 def draw(

@@ -138,6 +138,8 @@ def _binary(op: str, a: Shape, b: Shape, right: A.Node) -> Shape:
             return _broadcast(a, b, "divide")
         raise ShapeError(f"cannot divide {describe(a)} by {describe(b)}; use inv() for matrices")
     if op == "^":
+        if is_scalar(a):
+            return b  # e^z for a vector z is entrywise
         if not is_scalar(b) and a != b:
             raise ShapeError(f"an exponent must be a scalar (or match the base), got {describe(b)}")
         return a
