@@ -8,6 +8,8 @@ confirmed in 40-digit arithmetic.
 
 from __future__ import annotations
 
+import copy
+import time
 from dataclasses import dataclass, field
 
 import mpmath
@@ -31,6 +33,7 @@ K_LATTICE = 64  # extra all-lattice samples for scalar problems (cheap: float64,
 # Decimal literals are IEEE doubles; results within two units of roundoff are equal.
 FLOAT_LITERAL_RTOL = mpmath.mpf(2) ** -52
 MIN_DEFINED_SHARE = 1 / 3  # without declared domains, the answer must be defined this often
+PRECISE_BUDGET_S = 0.25  # wall-clock budget of the 40-digit pass
 CONCLUSIVE_RTOL = 0.0  # bit-identical float64 values on ordinary numbers settle equality
 BIG_LITERAL = 2**40  # literals this large (or decimals, factorials) need the 40-digit check
 MIN_VALID, MAX_REDRAWS, PRECISE_POINTS = 5, 4, 4
@@ -184,19 +187,28 @@ class Target:
 
     # -- comparing --------------------------------------------------------------------------
     def values(self, node: A.Node) -> list[np.ndarray]:
-        self._add_free_names(A.names_in(node))
         return [evaluate(node, r.env()) for r in self.rounds]
 
-    def _add_free_names(self, names: set[str]) -> None:
-        """An answer may use names the target does not (only when nothing was declared):
-        they are real scalars, drawn once per name so that every answer sees the same values."""
-        for name in sorted(
-            names - set(self.rounds[0].values) - set(self.dims) if self.rounds else ()
-        ):
-            seed = int.from_bytes(name.encode()[:8].ljust(8, b"\0"), "little")
-            rng = np.random.default_rng(seed)
-            for rnd in self.rounds:
-                rnd.values[name] = rng.normal(0.0, 1.5, (rnd.batch, 1, 1))
+    def view_for(self, answer: Parsed) -> Target:
+        """This target as seen by one answer: names the target does not use (possible only when
+        nothing was declared) are real scalars, drawn from the name so every answer sees the
+        same values. The shared, cached target is never modified."""
+        known = set(self.rounds[0].values) if self.rounds else set()
+        extra = sorted(answer.names - known - set(self.dims))
+        if not extra:
+            return self
+        view = copy.copy(self)
+        view.rounds = []
+        rngs = {
+            n: np.random.default_rng(int.from_bytes(n.encode()[:8].ljust(8, b"\0"), "little"))
+            for n in extra
+        }
+        for rnd in self.rounds:
+            values = dict(rnd.values)
+            for name in extra:
+                values[name] = rngs[name].normal(0.0, 1.5, (rnd.batch, 1, 1))
+            view.rounds.append(Round(rnd.sizes, values, rnd.target, rnd.special))
+        return view
 
     def compare(self, answer: Parsed) -> Comparison:
         if answer.shape != self.shape:
@@ -334,7 +346,10 @@ class Target:
         rtol = FLOAT_LITERAL_RTOL if self._has_float_literal(answer) else PRECISE_RTOL
         checked = skipped = 0
         first_undefined = ""
+        deadline = time.monotonic() + PRECISE_BUDGET_S
         for k in order:
+            if time.monotonic() > deadline:
+                return None  # the float64 verdict stands
             point = {n: mpmath.mpf(float(v[k, 0, 0])) for n, v in rnd.values.items()}
             try:
                 t = self._precise_target(point)

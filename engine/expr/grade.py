@@ -116,7 +116,8 @@ def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
         return Verdict("incorrect", 0.0, [Feedback(code, exc.message)], {"error": exc.to_dict()})
     except ExprError as exc:
         return _invalid(exc)
-    comparison = prepared.target.compare(answer)
+    target = prepared.target.view_for(answer)
+    comparison = target.compare(answer)
     details: dict[str, object] = {"interpreted_as": answer.interpreted_as()}
     if comparison.equal:
         notes = {
@@ -129,7 +130,7 @@ def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
         return Verdict(
             "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
         )
-    feedback = diagnose(Context(prepared.target, answer, comparison, prepared.known))
+    feedback = diagnose(Context(target, answer, comparison, prepared.known))
     code = {"shape": "shape", "undefined": "undefined"}.get(comparison.reason, "not-equivalent")
     feedback.append(Feedback(code, comparison.message))
     return Verdict("incorrect", 0.0, feedback, details)

@@ -71,6 +71,18 @@ def _factorial(x):  # type: ignore[no-untyped-def]
     return mpmath.gamma(x + 1)
 
 
+def _bounded(func: Callable, limit: float = 1e6):  # type: ignore[no-untyped-def]
+    """mpmath would spend forever on exp(10^300) or sin(10^10^5): past ``limit`` the argument is
+    too large for this check, which then defers to the float64 verdict."""
+
+    def run(x):  # type: ignore[no-untyped-def]
+        if abs(x) > limit:
+            raise EvalError("an argument is too large to evaluate precisely")
+        return func(x)
+
+    return run
+
+
 _UNARY: dict[str, Callable] = {
     "abs": abs,
     "sign": mpmath.sign,
@@ -108,6 +120,8 @@ _UNARY: dict[str, Callable] = {
     "max": lambda x: x,
     "min": lambda x: x,
 }
+_CHEAP = {"abs", "sign", "relu", "sum", "mean", "norm", "trace", "indicator", "max", "min"}
+_UNARY.update({name: _bounded(f) for name, f in _UNARY.items() if name not in _CHEAP})
 
 
 def supported(node: A.Node) -> bool:
