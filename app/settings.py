@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface `descent serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `descent serve` listens on.")
     log_level: str = Field(default="info", description="One of: " + ", ".join(LOG_LEVELS))
+    token_ttl_hours: int = Field(
+        default=24 * 14, ge=1, le=24 * 365, description="How long a sign-in token stays valid."
+    )
     secret_key: str = Field(
         default_factory=lambda: secrets.token_urlsafe(32),
         description="Secret for signing; a random one per process when unset.",

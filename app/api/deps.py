@@ -6,10 +6,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from app.db.models import User
+from app.services import auth
 from app.services.catalog import Catalog
 from app.settings import Settings
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -40,3 +45,23 @@ def valid_question_id(
 
 
 QuestionId = Annotated[str, Depends(valid_question_id)]
+Token = Annotated[str | None, Depends(oauth2)]
+
+
+def optional_user(session: SessionDep, token: Token) -> User | None:
+    """The signed-in learner, or None for anonymous use; a bad token is a 401, not anonymous."""
+    if token is None:
+        return None
+    return auth.user_for_token(session=session, token=token)
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise auth.Unauthorized(
+            "sign in first: POST /api/v1/auth/token, then send 'Authorization: Bearer <token>'"
+        )
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[User, Depends(current_user)]

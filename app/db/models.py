@@ -5,10 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, utcnow
+
+
+def _owned() -> Any:
+    return relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class User(Base):
@@ -22,6 +36,37 @@ class User(Base):
     attempts: Mapped[list[Attempt]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    tokens: Mapped[list[ApiToken]] = _owned()
+    cards: Mapped[list[ReviewCard]] = _owned()
+    interviews: Mapped[list[Interview]] = _owned()
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored, so a leaked table grants nothing."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Interview(Base):
+    """A mock interview: an ordered list of questions answered through the session."""
+
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topics: Mapped[list[str]] = mapped_column(JSON)
+    minutes: Mapped[int] = mapped_column(Integer)
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Attempt(Base):
@@ -43,8 +88,46 @@ class Attempt(Base):
     hints_used: Mapped[int] = mapped_column(Integer, default=0)
     self_rating: Mapped[str | None] = mapped_column(String(8))
     note: Mapped[str | None] = mapped_column(Text)
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
 
     user: Mapped[User] = relationship(back_populates="attempts")
+
+
+class ReviewCard(Base):
+    """FSRS state of one question for one learner."""
+
+    __tablename__ = "review_cards"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    topic_id: Mapped[str] = mapped_column(String(80))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)  # fsrs.Card.to_dict()
+    due: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reps: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+
+    logs: Mapped[list[ReviewLog]] = _owned()
+
+
+class ReviewLog(Base):
+    """One review of a card: the rating, where it came from, and when."""
+
+    __tablename__ = "review_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("review_cards.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    rating: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # attempt | self
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app import schemas as s
-from app.api.deps import CatalogDep, QuestionId
-from app.services import attempts
+from app.api.deps import CatalogDep, OptionalUser, QuestionId, SessionDep
+from app.services import attempts, learners
 
 router = APIRouter(prefix="/questions", tags=["questions"])
 MAX_LIMIT = 500
@@ -26,9 +26,15 @@ def list_questions(
 
 
 @router.get("/{question_id}", response_model=s.QuestionRead)
-def get_question(catalog: CatalogDep, question_id: QuestionId) -> s.QuestionRead:
+def get_question(
+    catalog: CatalogDep,
+    question_id: QuestionId,
+    variant: Annotated[
+        int | None, Query(ge=0, le=2**31, description="Randomised questions: which draw")
+    ] = None,
+) -> s.QuestionRead:
     """Return a question's prompt and the shape of the answer it expects."""
-    return catalog.question(question_id)
+    return catalog.question(question_id, variant)
 
 
 @router.get("/{question_id}/hints/{n}", response_model=s.HintRead)
@@ -36,16 +42,34 @@ def get_hint(
     catalog: CatalogDep,
     question_id: QuestionId,
     n: Annotated[int, Path(ge=1, le=100, description="1-based hint number")],
+    variant: Annotated[int | None, Query(ge=0, le=2**31)] = None,
 ) -> s.HintRead:
     """Return the n-th hint of a question (1-based)."""
-    return catalog.hint(question_id, n)
+    return catalog.hint(question_id, n, variant)
 
 
 @router.post(
     "/{question_id}/attempts", response_model=s.VerdictRead, response_model_exclude_none=True
 )
 def create_attempt(
-    catalog: CatalogDep, question_id: QuestionId, submission: s.AttemptCreate
+    catalog: CatalogDep,
+    question_id: QuestionId,
+    submission: s.AttemptCreate,
+    user: OptionalUser,
+    session: SessionDep,
 ) -> s.VerdictRead:
-    """Grade an answer; the verdict reveals the model answer or explanations."""
-    return attempts.attempt(catalog=catalog, question_id=question_id, submission=submission)
+    """Grade an answer (stored when signed in); the verdict reveals the model answer or
+    explanations."""
+    verdict = attempts.attempt(catalog=catalog, question_id=question_id, submission=submission)
+    if user is not None:
+        row = learners.record_attempt(
+            session=session,
+            user_id=user.id,
+            question_id=question_id,
+            topic_id=catalog.content.question_topic[question_id],
+            kind=verdict.kind or "",
+            submission=submission,
+            verdict=verdict,
+        )
+        verdict.attempt = row.id
+    return verdict
