@@ -115,8 +115,10 @@ def _grade_derivation(question: DerivationQuestion, answer: Answer) -> Verdict:
         return _formula_error(exc)
 
 
-def grade(question: Question, answer: Answer) -> Verdict:
-    """Grade ``answer`` to ``question``; raises :class:`NotGradable` for kinds without a grader."""
+def grade(question: Question, answer: Answer, *, variant: int | None = None) -> Verdict:
+    """Grade ``answer`` to ``question`` (of the drawn ``variant`` for randomised questions);
+    raises :class:`NotGradable` for kinds without a grader."""
+    question = instantiate(question, variant)
     size = len(answer) if isinstance(answer, str) else sum(len(a) for a in answer)
     if size > MAX_ANSWER_CHARS:
         return invalid(
@@ -131,8 +133,11 @@ def grade(question: Question, answer: Answer) -> Verdict:
 
 def run_check(question: Question, check: Check) -> str | None:
     """Return why a self-check fails, or None when the verdict is as declared."""
+    answer = check.answer
+    if isinstance(answer, str) and "[[answer]]" in answer:  # randomised: variant 0's answer
+        answer = answer.replace("[[answer]]", repr(instantiate(question, 0).answer))
     try:
-        verdict = grade(question, check.answer)
+        verdict = grade(question, answer, variant=0)
     except NotGradable as exc:
         return str(exc)
     shown = check.answer if isinstance(check.answer, list) else repr(check.answer[:50])
@@ -149,3 +154,37 @@ def run_check(question: Question, check: Check) -> str | None:
             f" got {', '.join(verdict.codes()) or 'none'}"
         )
     return None
+
+
+from content import grading_code  # noqa: E402,F401  (registers the code grader)
+
+
+def instantiate(question: Question, variant: int | None) -> Question:
+    """A randomised numeric question with variant ``variant`` drawn: texts filled, answer computed.
+
+    Other questions are returned unchanged.
+    """
+    if question.kind != "numeric" or question.answer_from is None:
+        return question
+    from content.schema import PLACEHOLDER
+    from engine.variants import ParameterSpec, compute, draw, show
+
+    specs = {
+        name: ParameterSpec(p.low, p.high, p.step, p.size, tuple(p.choices))
+        for name, p in question.parameters.items()
+    }
+    values = draw(specs, variant or 0)
+    answer = compute(question.answer_from.function, question.answer_from.args, values)
+    shown = {name: show(v) for name, v in values.items()} | {"answer": f"{answer:.6g}"}
+
+    def fill(text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: shown[m.group(1)], text)
+
+    return question.model_copy(
+        update={
+            "answer": answer,
+            "prompt": fill(question.prompt),
+            "explanation": fill(question.explanation),
+            "hints": [fill(h) for h in question.hints],
+        }
+    )
