@@ -1,0 +1,74 @@
+"""The demo lab: seeded optimizer, loss and regularization experiments with Plotly figures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path
+from fastapi.responses import JSONResponse
+
+from app import schemas as s
+from app.errors import DescentError, NotFound
+from app.services.attempts import DISABLED_RETRY_AFTER_S, CodeExecutionDisabled, CodeRunnersBusy
+from engine.demos import DEMOS, InvalidParams, UnknownDemo, render
+from engine.sandbox import SandboxBusy, SandboxDisabled
+
+router = APIRouter(prefix="/demos", tags=["demos"])
+
+
+class InvalidDemoParams(DescentError):
+    status, code, title = 422, "invalid-demo-params", "Invalid demo parameters"
+
+
+def demo_summaries() -> list[s.DemoSummary]:
+    return [
+        s.DemoSummary(
+            id=d.id,
+            title=d.title,
+            description=d.description,
+            topics=list(d.topics),
+            params=d.params_schema(),
+        )
+        for d in DEMOS.values()
+    ]
+
+
+@router.get("", response_model=s.Page[s.DemoSummary])
+def list_demos() -> s.Page[s.DemoSummary]:
+    """List every demo with its topics and the JSON schema of its parameters."""
+    demos = demo_summaries()
+    return s.Page(data=demos, count=len(demos))
+
+
+@router.post(
+    "/{demo_id}",
+    response_model=s.DemoRunRead,
+    responses={404: {"model": s.Problem}, 422: {"model": s.Problem}, 503: {"model": s.Problem}},
+)
+def run_demo(
+    demo_id: Annotated[str, Path(max_length=80, description="Demo id, e.g. optimizer-paths")],
+    params: Annotated[
+        dict[str, Any] | None,
+        Body(description="Parameters; {} or no body = the defaults", examples=[{"steps": 300}]),
+    ] = None,
+) -> JSONResponse:
+    """Run a demo (seeded: same parameters, same output) and return data, summary and figure."""
+    try:
+        out = render(demo_id, params or {})
+    except UnknownDemo as exc:
+        raise NotFound(str(exc)) from None
+    except InvalidParams as exc:
+        errors = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]
+        raise InvalidDemoParams(str(exc), errors=errors) from None
+    except SandboxBusy as exc:
+        raise CodeRunnersBusy(
+            f"every code runner is busy; retry in {exc.retry_after} s",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
+    except SandboxDisabled as exc:
+        raise CodeExecutionDisabled(
+            f"code execution is disabled on this server: {exc}",
+            headers={"Retry-After": str(DISABLED_RETRY_AFTER_S)},
+        ) from None
+    # Already plain JSON: skip re-validating megabytes of floats against the response model.
+    return JSONResponse(out)

@@ -1,0 +1,153 @@
+"""Two-dimensional test functions for optimizer demos: value and gradient over ``(..., 2)``.
+
+These are objectives to minimise, not losses of a model, so they live with the demos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Fn = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Objective:
+    name: str
+    formula: str
+    f: Fn
+    grad: Fn
+    start: tuple[float, float]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    minima: tuple[tuple[float, float], ...]
+    f_min: float
+
+
+def _xy(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return w[..., 0], w[..., 1]
+
+
+def _pair(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    out = np.empty((*np.shape(gx), 2))
+    out[..., 0] = gx
+    out[..., 1] = gy
+    return out
+
+
+def quadratic(kappa: float) -> Objective:
+    """``½(x² + κy²)``: curvature 1 along x and κ along y, so L = max(1, κ)."""
+
+    def f(w: np.ndarray) -> np.ndarray:
+        x, y = _xy(w)
+        return 0.5 * (x * x + kappa * y * y)
+
+    def grad(w: np.ndarray) -> np.ndarray:
+        return w * np.array([1.0, kappa])
+
+    return Objective(
+        "quadratic", f"½(x² + {kappa:g}·y²)", f, grad, (-4.0, 1.5), (-5, 5), (-2.5, 2.5),
+        ((0.0, 0.0),), 0.0,
+    )  # fmt: skip
+
+
+def _rosenbrock_f(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+
+
+def _rosenbrock_grad(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    inner = 200.0 * (y - x * x)
+    return _pair(2.0 * (x - 1.0) - 2.0 * x * inner, inner)
+
+
+def _beale_terms(w: np.ndarray) -> tuple[np.ndarray, ...]:
+    x, y = _xy(w)
+    return x, y, 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
+
+
+def _beale_f(w: np.ndarray) -> np.ndarray:
+    _, _, a, b, c = _beale_terms(w)
+    return a * a + b * b + c * c
+
+
+def _beale_grad(w: np.ndarray) -> np.ndarray:
+    x, y, a, b, c = _beale_terms(w)
+    gx = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y**3 - 1)
+    gy = 2 * a * x + 4 * b * x * y + 6 * c * x * y * y
+    return _pair(gx, gy)
+
+
+def _saddle_f(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    return x * x + 0.25 * y**4 - 0.5 * y * y
+
+
+def _saddle_grad(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    return _pair(2 * x, y**3 - y)
+
+
+def _himmelblau_f(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+
+def _himmelblau_grad(w: np.ndarray) -> np.ndarray:
+    x, y = _xy(w)
+    a, b = x * x + y - 11, x + y * y - 7
+    return _pair(4 * x * a + 2 * b, 2 * a + 4 * y * b)
+
+
+def _rastrigin_f(w: np.ndarray) -> np.ndarray:
+    return 20 + np.sum(w * w - 10 * np.cos(2 * np.pi * w), axis=-1)
+
+
+def _rastrigin_grad(w: np.ndarray) -> np.ndarray:
+    return 2 * w + 20 * np.pi * np.sin(2 * np.pi * w)
+
+
+HIMMELBLAU_MINIMA = (
+    (3.0, 2.0),
+    (-2.805118, 3.131312),
+    (-3.779310, -3.283186),
+    (3.584428, -1.848126),
+)
+
+FIXED: dict[str, Objective] = {
+    "rosenbrock": Objective(
+        "rosenbrock", "(1 − x)² + 100(y − x²)²", _rosenbrock_f, _rosenbrock_grad,
+        (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),), 0.0,
+    ),
+    "beale": Objective(
+        "beale", "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
+        _beale_f, _beale_grad, (1.0, 1.4), (-1.0, 4.5), (-1.5, 2.0), ((3.0, 0.5),), 0.0,
+    ),
+    "saddle": Objective(
+        "saddle", "x² + ¼y⁴ − ½y²  (saddle at the origin, minima at y = ±1)",
+        _saddle_f, _saddle_grad, (-2.0, 0.001), (-2.5, 2.5), (-2.0, 2.0),
+        ((0.0, 1.0), (0.0, -1.0)), -0.25,
+    ),
+    "himmelblau": Objective(
+        "himmelblau", "(x² + y − 11)² + (x + y² − 7)²", _himmelblau_f, _himmelblau_grad,
+        (-0.5, -0.5), (-5.0, 5.0), (-5.0, 5.0), HIMMELBLAU_MINIMA, 0.0,
+    ),
+    "rastrigin": Objective(
+        "rastrigin", "20 + Σ (w² − 10 cos 2πw)", _rastrigin_f, _rastrigin_grad,
+        (-2.3, 3.2), (-5.12, 5.12), (-5.12, 5.12), ((0.0, 0.0),), 0.0,
+    ),
+}  # fmt: skip
+NAMES = ("quadratic", *FIXED)
+
+
+def objective(name: str, kappa: float = 10.0) -> Objective:
+    """The objective called ``name`` (``kappa`` is the quadratic's condition number)."""
+    return quadratic(kappa) if name == "quadratic" else FIXED[name]
+
+
+def smoothness(obj: Objective, kappa: float) -> float | None:
+    """The gradient's Lipschitz constant L when it is global (the quadratic), else None."""
+    return max(1.0, kappa) if obj.name == "quadratic" else None
