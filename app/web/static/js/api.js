@@ -1,0 +1,113 @@
+// The REST API, the sign-in token and the optional features (demos, Ask) the server offers.
+
+const TOKEN_KEY = "descent.token";
+const USER_KEY = "descent.user";
+export const API = "/api/v1";
+
+export const auth = {
+  get token() { return localStorage.getItem(TOKEN_KEY); },
+  get user() { return localStorage.getItem(USER_KEY); },
+  get signedIn() { return Boolean(localStorage.getItem(TOKEN_KEY)); },
+  set(token, user) {
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(USER_KEY, user);
+    window.dispatchEvent(new Event("descent:auth"));
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+    window.dispatchEvent(new Event("descent:auth"));
+  },
+};
+
+/** An error answer of the API (application/problem+json). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Call the API; JSON in and out, the bearer token when signed in, problems as ApiError. */
+export async function api(path, { method = "GET", body, form, signal, anonymous = false } = {}) {
+  const headers = { Accept: "application/json" };
+  if (auth.token && !anonymous) headers.Authorization = `Bearer ${auth.token}`;
+  let payload;
+  if (form) {
+    payload = new URLSearchParams(form);
+  } else if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(API + path, { method, headers, body: payload, signal });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError(0, { title: "Network error", detail: "The server cannot be reached. Check that `descent serve` is running." });
+  }
+  if (response.status === 401 && auth.token) auth.clear();  // expired or revoked token
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+let featuresPromise;
+
+/** Which optional parts of the API this server has (read from its OpenAPI document). */
+export function features() {
+  featuresPromise ??= fetch("/openapi.json")
+    .then((r) => (r.ok ? r.json() : { paths: {} }))
+    .then((doc) => {
+      const paths = Object.keys(doc.paths || {});
+      return {
+        demos: paths.includes(`${API}/demos`),
+        ask: paths.includes(`${API}/ask`),
+      };
+    })
+    .catch(() => ({ demos: false, ask: false }));
+  return featuresPromise;
+}
+
+const rendered = new Map();
+
+/** Render texts with $…$ maths (feedback, explanations) to HTML with MathML, on the server. */
+export async function renderTexts(texts) {
+  const missing = [...new Set(texts.filter((t) => t && !rendered.has(t)))];
+  for (let i = 0; i < missing.length; i += 100) {
+    const chunk = missing.slice(i, i + 100);
+    const { html } = await api("/render", { method: "POST", body: { texts: chunk } });
+    chunk.forEach((t, j) => rendered.set(t, html[j]));
+  }
+  return texts.map((t) => (t ? rendered.get(t) : ""));
+}
+
+let topicsPromise;
+
+/** Every topic summary, fetched once per page load. */
+export function topics() {
+  topicsPromise ??= api("/topics?limit=500").then((page) => page.data).catch((err) => {
+    topicsPromise = undefined;
+    throw err;
+  });
+  return topicsPromise;
+}
+
+let demosPromise;
+
+/** Every demo with its params schema (empty when the server has no demo lab). */
+export async function demos() {
+  if (!(await features()).demos) return [];
+  demosPromise ??= api("/demos").then((page) => page.data).catch((err) => {
+    demosPromise = undefined;
+    throw err;
+  });
+  return demosPromise;
+}
+
+/** Ask the server to refresh the due-review badge in the header. */
+export function refreshDue() {
+  window.dispatchEvent(new Event("descent:due"));
+}

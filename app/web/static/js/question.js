@@ -1,0 +1,157 @@
+// One question, any kind: prompt, answer input, hints one at a time, verdict and self-rating.
+
+import { api, auth, refreshDue, ApiError } from "./api.js";
+import { h, rich, clear, errorBox, announce, relative } from "./dom.js";
+import { feedbackList, verdictHead } from "./verdict.js";
+
+const KINDS = {
+  open: () => import("./kinds/open.js"),
+  choice: () => import("./kinds/choice.js"),
+  numeric: () => import("./kinds/numeric.js"),
+  expression: () => import("./kinds/expression.js"),
+  derivation: () => import("./kinds/derivation.js"),
+  code: () => import("./kinds/code.js"),
+};
+const SUBMIT_LABEL = { code: "Run", derivation: "Check lines", expression: "Check", open: "Submit answer" };
+// Feedback already shown next to the answer itself (options, lines, concepts).
+const SHOWN_INLINE = {
+  choice: ["wrong-option", "missed-option", "right-option"],
+  open: ["covered", "missing"],
+  derivation: [],
+};
+
+function attemptsPath(question) {
+  return `/questions/${encodeURIComponent(question.id)}/attempts`;
+}
+
+/** The default submission: graded, and stored at once when signed in (never lost). */
+function defaultSubmit(question) {
+  return (payload) => api(attemptsPath(question), { method: "POST", body: payload });
+}
+
+/** The self-rating of a stored open answer schedules its next review. */
+async function saveRating(question, rating) {
+  const review = await api(`/me/reviews/${encodeURIComponent(question.id)}`, { method: "POST", body: { rating } });
+  return `Next review ${relative(review.due)}.`;
+}
+
+/** The self-rating buttons after an open answer; rating schedules the next review. */
+function ratings(question, ctx) {
+  const status = h("p", { class: "small muted", "aria-live": "polite" });
+  const buttons = ["again", "hard", "good", "easy"].map((rating) => h("button", {
+    type: "button", class: "btn", "aria-pressed": "false",
+    onclick: async (event) => {
+      buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === event.currentTarget)));
+      if (!auth.signedIn) {
+        status.replaceChildren("Noted. ", h("a", { href: `/login?next=/questions/${question.id}` }, "Sign in"), " to have Descent schedule this question for review.");
+        return;
+      }
+      buttons.forEach((b) => { b.disabled = true; });
+      try {
+        status.textContent = `Rated “${rating}”. ${await saveRating(question, rating)}`;
+        refreshDue();
+      } catch (err) {
+        status.replaceChildren(errorBox(err));
+        buttons.forEach((b) => { b.disabled = false; });
+      }
+    },
+  }, rating[0].toUpperCase() + rating.slice(1)));
+  return h("section", { class: "rating", "aria-labelledby": `rate-${question.id}` },
+    h("h3", { id: `rate-${question.id}` }, "How well did you know it?"),
+    h("p", { class: "small muted" }, "Compare with the model answer and rate yourself honestly: it decides when you see this again."),
+    h("div", { class: "ratings", role: "group", "aria-label": "Self-rating" }, buttons),
+    status);
+}
+
+function hintsBlock(question, ctx) {
+  const list = h("div", { class: "hints", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "btn" });
+  const label = () => {
+    button.textContent = ctx.hintsUsed ? `Another hint (${ctx.hintsUsed + 1} of ${question.hint_count})` : `Show a hint (1 of ${question.hint_count})`;
+    button.hidden = ctx.hintsUsed >= question.hint_count;
+  };
+  button.addEventListener("click", async () => {
+    const n = ctx.hintsUsed + 1;
+    const variant = question.variant != null ? `?variant=${question.variant}` : "";
+    try {
+      button.disabled = true;
+      const hint = await api(`/questions/${encodeURIComponent(question.id)}/hints/${n}${variant}`);
+      ctx.hintsUsed = n;
+      list.append(h("div", { class: "hint" }, h("strong", {}, `Hint ${n}. `), rich(hint.hint.html, "span")));
+    } catch (err) {
+      list.append(errorBox(err));
+    } finally {
+      button.disabled = false;
+      label();
+    }
+  });
+  label();
+  return { list, button: question.hint_count ? button : null };
+}
+
+/**
+ * Mount a question into `container`.
+ * options.submit(payload) → verdict (default: POST /questions/{id}/attempts);
+ * options.onVerdict(verdict) is called after each graded submission.
+ */
+export async function mountQuestion(container, question, options = {}) {
+  const kind = await KINDS[question.kind]();
+  const ctx = { hintsUsed: 0, started: performance.now(), pending: null };
+  const submit = options.submit || defaultSubmit(question);
+  const input = kind.create(question);
+  const verdictBox = h("div", { class: "verdict-slot", "aria-live": "polite" });
+  const hints = hintsBlock(question, ctx);
+  const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, SUBMIT_LABEL[question.kind] || "Check answer");
+  const form = h("form", { class: "answer-form", novalidate: true },
+    h("div", { class: "answer-area" }, input.el),
+    h("div", { class: "actions" }, submitButton, hints.button, input.extraActions || null,
+      h("span", { class: "small muted" }, h("kbd", { class: "kbd" }, "Ctrl"), "+", h("kbd", { class: "kbd" }, "Enter"), " to submit")));
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answer = input.answer();
+    if (answer === null) return;  // the input explained what is missing
+    const payload = {
+      answer,
+      hints_used: ctx.hintsUsed,
+      time_taken_ms: Math.round(performance.now() - ctx.started),
+    };
+    if (question.variant != null) payload.variant = question.variant;
+    submitButton.disabled = true;
+    const label = submitButton.textContent;
+    submitButton.textContent = question.kind === "code" ? "Running…" : "Checking…";
+    clear(verdictBox);
+    try {
+      const verdict = await submit(payload);
+      await showVerdict(verdictBox, question, verdict, input, options.submit ? null : ctx);
+      options.onVerdict?.(verdict);
+      if (auth.signedIn) refreshDue();
+    } catch (err) {
+      verdictBox.append(errorBox(err));
+      if (err instanceof ApiError && err.status === 503) verdictBox.append(h("p", { class: "small muted" }, "Try again in a moment."));
+    } finally {
+      submitButton.disabled = false;
+      submitButton.textContent = label;
+    }
+  });
+  container.append(
+    rich(question.prompt.html, "div", { class: "prompt prose" }),
+    form, hints.list, verdictBox);
+  return { focus: () => input.focus?.() };
+}
+
+async function showVerdict(box, question, verdict, input, ctx) {
+  const details = await input.verdict(verdict);
+  const feedback = await feedbackList(verdict.feedback || [], { skip: SHOWN_INLINE[question.kind] || [] });
+  const panel = h("section", { class: `verdict ${verdict.status}`, tabindex: "-1", "aria-label": "Result" },
+    verdictHead(verdict), feedback, details || null,
+    question.kind === "open" && ctx && verdict.status !== "invalid" ? ratings(question, ctx) : null);
+  clear(box).append(panel);
+  announce(`${panel.querySelector(".verdict-status").textContent}.`);
+  if (question.kind !== "code") panel.scrollIntoView({ block: "nearest" });
+}
