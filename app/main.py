@@ -7,16 +7,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
 from app import __version__
-from app.api.routes import health, maths, questions, topics
+from app.api.routes import (
+    ask,
+    demos,
+    health,
+    interviews,
+    maths,
+    me,
+    questions,
+    topics,
+    users,
+    web,
+)
 from app.db.session import make_engine, make_session_factory
 from app.errors import install_error_handlers
 from app.schemas import Problem
+from app.services import code_runner
+from app.services.auth import LoginThrottle
 from app.services.catalog import Catalog
 from app.settings import Settings, get_settings
 from content import ContentSet, load_content
+from content.passages import build_index
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("descent")
@@ -41,6 +55,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(code_runner.start_and_report)  # logs the active isolation layers
         yield
         engine.dispose()
 
@@ -53,15 +68,26 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     )
     app.state.settings = settings
     app.state.catalog = Catalog(content)
+    app.state.assist = build_index(content)  # Ask Descent, built once per content set
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
-    for router in (topics.router, questions.router, maths.router, health.router):
+    app.state.login_throttle = LoginThrottle()
+    routers = (
+        topics.router,
+        questions.router,
+        maths.router,
+        users.router,
+        me.router,
+        interviews.router,
+        health.router,
+        ask.router,
+        demos.router,
+    )
+    for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     app.add_api_route("/healthz", health.healthz, methods=["GET"], include_in_schema=False)
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    web.install(app, api_prefix=API_PREFIX)  # the browser app at / and every deep link
 
     return app

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 T = TypeVar("T")
 Kind = Literal["open", "choice", "numeric", "expression", "derivation", "code"]
@@ -117,7 +118,14 @@ InputSpec = Annotated[
 class QuestionRead(QuestionSummary):
     prompt: RichText
     hint_count: int
+    variant: int | None = Field(
+        default=None,
+        description="Randomised questions: the drawn variant; send it back with the answer.",
+    )
     input: InputSpec = Field(description="What the answer looks like; never the answer itself.")
+    figure: dict[str, Any] | None = Field(
+        default=None, description="A Plotly figure the question shows (rendered by a demo)."
+    )
 
 
 class HintRead(BaseModel):
@@ -163,6 +171,9 @@ class AttemptCreate(BaseModel):
     )
     time_taken_ms: int | None = Field(default=None, ge=0, le=86_400_000)
     hints_used: int = Field(default=0, ge=0, le=100)
+    variant: int | None = Field(
+        default=None, ge=0, le=2**31, description="The variant shown, for randomised questions."
+    )
 
 
 class FeedbackRead(BaseModel):
@@ -181,6 +192,7 @@ class VerdictRead(BaseModel):
 
     question: str | None = None
     kind: str | None = None
+    attempt: int | None = Field(default=None, description="Id of the stored attempt (signed in)")
     status: Literal["correct", "partial", "incorrect", "invalid", "error"]
     correct: bool
     score: float = Field(ge=0, le=1)
@@ -193,6 +205,195 @@ class VerdictRead(BaseModel):
     answer: float | None = None
     explanation: str | None = None
     interpreted_as: dict[str, Any] | None = None
-    error: dict[str, Any] | None = Field(default=None, description="Where the input could not be read.")
+    error: dict[str, Any] | None = Field(
+        default=None, description="Where the input could not be read."
+    )
     steps: list[dict[str, Any]] | None = None
     cases: list[dict[str, Any]] | None = None
+
+
+# -- learners ------------------------------------------------------------------------------
+
+
+class UserCreate(BaseModel):
+    username: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]{3,32}$", description="3 to 32 letters, digits, '.', '_' or '-'"
+    )
+    password: str = Field(
+        min_length=1,
+        max_length=256,
+        description="At least 10 characters, letters plus a digit or symbol",
+    )
+
+    @model_validator(mode="after")
+    def _strong_password(self) -> UserCreate:
+        from app.services.auth import PASSWORD_RULES, password_problems
+
+        problems = password_problems(self.username, self.password)
+        if problems:
+            raise ValueError(f"{PASSWORD_RULES}: {'; '.join(problems)}")
+        return self
+
+
+class UserRead(BaseModel):
+    id: int
+    username: str
+    created_at: datetime
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+
+
+class AttemptRead(BaseModel):
+    id: int
+    question: str
+    topic: str
+    kind: str
+    answer: Any
+    status: str
+    correct: bool
+    score: float
+    verdict: dict[str, Any]
+    time_taken_ms: int | None
+    hints_used: int
+    self_rating: str | None
+    interview: int | None
+    created_at: datetime
+
+
+class DueCard(BaseModel):
+    question: str
+    topic: str
+    title: str
+    kind: str
+    due: datetime
+    reps: int
+    lapses: int
+    retrievability: float
+
+
+class ReviewCreate(BaseModel):
+    rating: SelfRating
+
+
+class ReviewRead(BaseModel):
+    question: str
+    rating: SelfRating
+    due: datetime
+    reps: int
+
+
+class TopicProgress(BaseModel):
+    topic: str
+    title: str
+    mastery: float = Field(ge=0, le=1)
+    attempts: int
+    accuracy: float | None
+    answered: int
+    questions: int
+    due: int
+
+
+class ProgressRead(BaseModel):
+    topics: list[TopicProgress]
+    attempts: int
+    streak_days: int
+    due: int
+    weakest: list[str]
+    next_topic: str | None
+
+
+class InterviewCreate(BaseModel):
+    topics: list[Annotated[str, Field(max_length=80)]] | None = Field(default=None, max_length=10)
+    minutes: int = Field(default=30, ge=5, le=120)
+
+
+class InterviewAnswer(AttemptCreate):
+    question: str = Field(max_length=80)
+
+
+class InterviewRead(BaseModel):
+    id: int
+    topics: list[str]
+    minutes: int
+    questions: list[QuestionSummary]
+    answered: list[str]
+    created_at: datetime
+    finished_at: datetime | None
+    report: dict[str, Any] | None
+
+
+# -- Ask Descent ---------------------------------------------------------------------------
+
+ASK_MAX_CHARS = 500
+
+
+class AskCreate(BaseModel):
+    question: str = Field(
+        max_length=ASK_MAX_CHARS,
+        description="A doubt in your own words; symbols (β, ε) and abbreviations (BCE, lr) work.",
+        examples=["why is MAE's gradient constant?"],
+    )
+    topic: str | None = Field(
+        default=None,
+        max_length=80,
+        description="The topic page you ask from; its passages rank higher.",
+    )
+
+
+class AskAnswer(BaseModel):
+    topic: str
+    title: str
+    anchor: str = Field(description="Element id on the topic page: open /topics/{topic}#{anchor}.")
+    kind: str = Field(
+        description="summary, step, insight, formula, demo, or answer (your attempted question's answer material)."
+    )
+    text: str
+    html: str
+    score: float = Field(description="Relevance in (0, 1.25]; compare within one response only.")
+
+
+class AskQuestion(BaseModel):
+    id: str
+    topic: str
+    kind: Kind
+    title: str
+    prompt: RichText
+
+
+class AskDemo(BaseModel):
+    id: str
+    title: str
+
+
+class AskRead(BaseModel):
+    answers: list[AskAnswer] = Field(
+        default_factory=list, description="Best passages first (at most 5)."
+    )
+    questions: list[AskQuestion] = Field(
+        default_factory=list, description="Practice questions on the same idea."
+    )
+    demos: list[AskDemo] = Field(default_factory=list, description="Demos that show it.")
+    hint: str | None = Field(default=None, description="How to ask, when nothing matched.")
+
+
+# -- demos ---------------------------------------------------------------------------------
+
+
+class DemoSummary(BaseModel):
+    id: str
+    title: str
+    description: str
+    topics: list[str]
+    params: dict[str, Any] = Field(description="JSON schema of the parameters (defaults, bounds).")
+
+
+class DemoRunRead(BaseModel):
+    demo: str
+    params: dict[str, Any] = Field(description="The parameters used, defaults filled in.")
+    data: dict[str, Any] = Field(description="Plain data behind the figure (non-finite = null).")
+    summary: dict[str, Any] = Field(description="The facts the run shows: numbers and sentences.")
+    figure: dict[str, Any] = Field(description="A Plotly figure: {data, layout}.")

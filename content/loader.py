@@ -196,6 +196,7 @@ def _self_check_errors(
         formula_problem,
         run_check,  # grading imports the schema; keep the loader light
     )
+    from content.grading_code import code_checks_runnable
     from engine.expr import ExprError, prepare
 
     errors = []
@@ -210,10 +211,42 @@ def _self_check_errors(
                     src.error(("questions", index, field_name), f"target does not work: {exc}")
                 )
                 continue
+        if question.kind == "code" and question.checks and not code_checks_runnable():
+            continue  # code cannot run on this machine: warned once, served as 503
         for i, check in enumerate(question.checks):
             problem = run_check(question, check)
             if problem:
                 errors.append(src.error(("questions", index, "checks", i), problem))
+    return errors
+
+
+def _demo_errors(
+    content: ContentSet, where: dict[str, _Source], question_where: dict[str, tuple[_Source, int]]
+) -> list[ContentError]:
+    """Modules' ``demos:`` name registered demos; question figures name one with valid params."""
+    from engine.demos import DEMOS, InvalidParams, validate_params  # plotly: load only here
+
+    known = ", ".join(sorted(DEMOS))
+    errors = [
+        where[topic_id].error(("demos", i), f"unknown demo {demo!r}; known demos: {known}")
+        for topic_id, module in content.topics.items()
+        if topic_id in where
+        for i, demo in enumerate(module.demos)
+        if demo not in DEMOS
+    ]
+    for qid, question in content.questions.items():
+        if question.figure is None:
+            continue
+        src, index = question_where[qid]
+        loc = ("questions", index, "figure")
+        if question.figure.demo not in DEMOS:
+            message = f"unknown demo {question.figure.demo!r}; known demos: {known}"
+            errors.append(src.error((*loc, "demo"), message))
+            continue
+        try:
+            validate_params(question.figure.demo, question.figure.params)
+        except InvalidParams as exc:
+            errors.extend(src.error((*loc, "params", *e["loc"]), e["msg"]) for e in exc.errors)
     return errors
 
 
@@ -286,6 +319,7 @@ def load_content(directory: Path | str) -> ContentSet:
         )
         _register_questions(content, bank.topic, bank.questions, src, question_where)
     content.errors.extend(_cross_checks(content, where))
+    content.errors.extend(_demo_errors(content, where, question_where))
     content.errors.extend(_self_check_errors(content, question_where))
     content.errors.sort()
     return content

@@ -6,7 +6,8 @@ points at its ``file:line`` instead of a silently ignored key.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -40,6 +41,14 @@ class Check(Strict):
     note: str = ""
 
 
+class DemoFigure(Strict):
+    """A figure drawn by a demo (``POST /api/v1/demos/{demo}``) that the question shows; the
+    parameters stay hidden, so a figure can pose a diagnosis ("what is wrong with this run?")."""
+
+    demo: Id
+    params: dict[str, Any] = {}
+
+
 class QuestionBase(Strict):
     id: Id
     title: str = ""
@@ -47,6 +56,7 @@ class QuestionBase(Strict):
     hints: list[Text] = []
     difficulty: Literal[1, 2, 3] = 2
     checks: list[Check] = []
+    figure: DemoFigure | None = None
 
 
 class Concept(Strict):
@@ -99,13 +109,81 @@ class Tolerance(Strict):
     rel: float = Field(default=1e-3, ge=0)
 
 
+class Parameter(Strict):
+    """A value drawn per variant: on the grid low, low+step, …, high, or from ``choices``;
+    a list of ``size`` values when size is set."""
+
+    low: float = 0.0
+    high: float = 1.0
+    step: float = Field(default=1.0, gt=0)
+    size: int | None = Field(default=None, ge=1, le=10)
+    choices: list[float] = []
+
+    @model_validator(mode="after")
+    def _range(self) -> Parameter:
+        if not self.choices and self.high <= self.low:
+            raise ValueError(f"high ({self.high}) must be above low ({self.low})")
+        return self
+
+
+class AnswerFrom(Strict):
+    """The answer of a randomised question: a named reference function of the drawn values."""
+
+    function: str
+    args: list[str | float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known(self) -> AnswerFrom:
+        from engine.variants import FUNCTIONS
+
+        if self.function not in FUNCTIONS:
+            raise ValueError(
+                f"unknown function {self.function!r}; use one of {', '.join(sorted(FUNCTIONS))}"
+            )
+        return self
+
+
+PLACEHOLDER = re.compile(r"\[\[([A-Za-z_][A-Za-z0-9_]*)\]\]")
+
+
 class NumericQuestion(QuestionBase):
-    """Answer with one number, accepted within an absolute or relative tolerance."""
+    """Answer with one number, accepted within an absolute or relative tolerance.
+
+    A randomised variant declares ``parameters`` and ``answer_from`` instead of ``answer``; its
+    texts show drawn values with ``[[name]]`` (and ``[[answer]]`` in the explanation).
+    """
 
     kind: Literal["numeric"] = "numeric"
-    answer: float
+    answer: float | None = None
+    parameters: dict[str, Parameter] = {}
+    answer_from: AnswerFrom | None = None
     tolerance: Tolerance = Tolerance()
     explanation: Text
+
+    @model_validator(mode="after")
+    def _answer_or_recipe(self) -> NumericQuestion:
+        if (self.answer is None) == (self.answer_from is None):
+            raise ValueError("give exactly one of `answer` or `answer_from` (with `parameters`)")
+        if self.answer_from is None:
+            if self.parameters:
+                raise ValueError("`parameters` need `answer_from` to compute the answer")
+            return self
+        unknown = [
+            a for a in self.answer_from.args if isinstance(a, str) and a not in self.parameters
+        ]
+        texts = [self.prompt, self.explanation, *self.hints]
+        unknown += [
+            n
+            for t in texts
+            for n in PLACEHOLDER.findall(t)
+            if n not in self.parameters and n != "answer"
+        ]
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {', '.join(sorted(set(unknown)))}; declared: "
+                f"{', '.join(sorted(self.parameters)) or 'none'}"
+            )
+        return self
 
 
 class Variable(Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +25,29 @@ def shipped_content() -> ContentSet:
     return content
 
 
+POSTGRES = os.environ.get(
+    "DESCENT_TEST_POSTGRES_URL"
+)  # e.g. postgresql+psycopg://u@host:5432/postgres
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'descent.db'}"
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh empty database per test: an SQLite file, or with DESCENT_TEST_POSTGRES_URL set,
+    a new PostgreSQL database on that server (dropped afterwards)."""
+    if not POSTGRES:
+        yield f"sqlite:///{tmp_path / 'descent.db'}"
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(POSTGRES)
+    name = f"descent_test_{uuid.uuid4().hex[:12]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

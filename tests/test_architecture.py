@@ -48,14 +48,23 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
             assert name in listed, f"add {name!r} to [tool.setuptools] packages in pyproject.toml"
 
 
+# The one deliberate exception: the sandboxed child runs the submitted source (an exec in a
+# confined process forked from the zygote, never in the service); exactly one call, nowhere else.
+SANDBOXED_EXEC = {"engine/sandbox/runtime/harness.py": 1}
+
+
 def test_no_eval_on_anything() -> None:
     pattern_names = {"eval", "exec", "sympify", "parse_expr", "lambdify"}
     hits = []
+    allowed = dict(SANDBOXED_EXEC)
     for top in ("app", "engine", "content"):
         for path in (REPO / top).rglob("*.py"):
+            rel = path.relative_to(REPO).as_posix()
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Call):
                     name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-                    if name in pattern_names:
-                        hits.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}")
+                    if name == "exec" and allowed.get(rel, 0) > 0:
+                        allowed[rel] -= 1
+                    elif name in pattern_names:
+                        hits.append(f"{rel}:{node.lineno}: {name}")
     assert not hits, hits

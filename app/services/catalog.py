@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections import Counter
+from functools import lru_cache
+from typing import Any
 
 from app import schemas as s
 from app.errors import NotFound
 from content import ContentSet
+from content.grading import instantiate
 from content.loader import seed_sections
 from content.schema import QUESTION_KINDS, Module, Question
+from engine.demos import DEMOS, figure_to_plain, run_demo
 from engine.mathtext import latex_to_mathml, render_text
 
 TITLE_LENGTH = 90
+
+
+def _randomised(question: Question) -> bool:
+    return question.kind == "numeric" and question.answer_from is not None
+
+
+@lru_cache(maxsize=256)
+def _figure(key: str) -> dict[str, Any]:
+    demo, params = json.loads(key)
+    return figure_to_plain(run_demo(demo, params).figure)
+
+
+def _figures(content: ContentSet) -> dict[str, dict[str, Any]]:
+    """Render every question figure (once per process: demos are seeded, figures never change)."""
+    return {
+        qid: _figure(json.dumps([q.figure.demo, q.figure.params], sort_keys=True))
+        for qid, q in content.questions.items()
+        if q.figure is not None
+    }
+
+
+def topic_demos(module: Module) -> list[str]:
+    """The module's own ``demos:`` then every demo that lists the topic, without repeats."""
+    linked = [d.id for d in DEMOS.values() if module.id in d.topics]
+    return list(dict.fromkeys([*module.demos, *linked]))
 
 
 def rich(text: str) -> s.RichText:
@@ -77,12 +108,14 @@ class Catalog:
             )
             for qid, q in content.questions.items()
         }
+        figures = _figures(content)
         self._questions = {
             qid: s.QuestionRead(
                 **summary.model_dump(),
                 prompt=rich(q.prompt),
                 hint_count=len(q.hints),
                 input=input_spec(q),
+                figure=figures.get(qid),
             )
             for (qid, q), summary in zip(
                 content.questions.items(), self._question_summaries.values(), strict=True
@@ -115,7 +148,7 @@ class Catalog:
                 )
                 for f in module.formulas
             ],
-            demos=list(module.demos),
+            demos=topic_demos(module),
             questions=[self._question_summaries[q.id] for q in module.questions],
         )
 
@@ -149,12 +182,19 @@ class Catalog:
                 f"no question with id {question_id!r}; GET /api/v1/questions lists them"
             ) from None
 
-    def question(self, question_id: str) -> s.QuestionRead:
-        self.question_model(question_id)
-        return self._questions[question_id]
+    def question(self, question_id: str, variant: int | None = None) -> s.QuestionRead:
+        """The question as served; a randomised one is drawn for ``variant`` (random if None)."""
+        model = self.question_model(question_id)
+        served = self._questions[question_id]
+        if not _randomised(model):
+            return served
+        variant = secrets.randbelow(2**31) if variant is None else variant
+        drawn = instantiate(model, variant)
+        return served.model_copy(update={"prompt": rich(drawn.prompt), "variant": variant})
 
-    def hint(self, question_id: str, n: int) -> s.HintRead:
-        hints = self.question_model(question_id).hints
+    def hint(self, question_id: str, n: int, variant: int | None = None) -> s.HintRead:
+        model = self.question_model(question_id)
+        hints = instantiate(model, variant).hints if _randomised(model) else model.hints
         if not 1 <= n <= len(hints):
             available = f"1 to {len(hints)}" if hints else "none"
             raise NotFound(

@@ -1,0 +1,126 @@
+"""Exercises, cases and known mistakes, registered by name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+FLOAT32_RTOL = 1e-4
+FLOAT32_ATOL = 1e-5
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the submission, judged against the reference.
+
+    ``about`` names what the case probes ("logits = ±1000") without revealing its data;
+    ``advice`` says where to look when the case fails (nan/inf or wrong values) and no known
+    mistake matched; ``check`` replaces the equality test by a property check (returns a failure
+    message or None); ``target`` replaces the reference (e.g. finite differences of the loss).
+    """
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    visible: bool = False
+    about: str = ""
+    advice: str = ""
+    driver: str = "call"
+    params: Mapping[str, Any] | None = None
+    rtol: float | None = None
+    atol: float | None = None
+    call: str = ""
+    check: Callable[[Any, Case], str | None] | None = None
+    target: Callable[..., Any] | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The case as the drivers see it (inputs still as Python objects)."""
+        return {
+            "driver": self.driver,
+            "args": list(self.args),
+            "kwargs": dict(self.kwargs),
+            "params": dict(self.params) if self.params is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong implementation and the message that names it."""
+
+    code: str
+    message: str
+    fn: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A function to implement: its reference, cases, tolerances and known mistakes."""
+
+    name: str
+    signature: str
+    reference: Callable[..., Any]
+    cases: Callable[[np.random.Generator], list[Case]]
+    mistakes: tuple[Mistake, ...] = ()
+    returns: tuple[str, ...] = ()
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+    shape_hint: str = ""
+    advice: str = ""
+
+    @property
+    def params(self) -> list[str]:
+        """Parameter names, read from the signature."""
+        inside = self.signature[self.signature.index("(") + 1 : self.signature.rindex(")")]
+        names = [re.split(r"[=:]", p)[0].strip(" *") for p in inside.split(",")]
+        return [n for n in names if n and n != "…"]
+
+    def build_cases(self, rng: np.random.Generator) -> list[Case]:
+        """All cases for one attempt; visible ones first, names made unique."""
+        cases = self.cases(rng)
+        cases.sort(key=lambda c: not c.visible)
+        seen: dict[str, int] = {}
+        out = []
+        for case in cases:
+            seen[case.name] = seen.get(case.name, 0) + 1
+            out.append(case)
+        counters: dict[str, int] = {}
+        for i, case in enumerate(out):
+            if seen[case.name] > 1:
+                counters[case.name] = counters.get(case.name, 0) + 1
+                out[i] = replace(case, name=f"{case.name} {counters[case.name]}")
+        return out
+
+    def tolerance(self, case: Case) -> tuple[float, float]:
+        return (
+            case.rtol if case.rtol is not None else self.rtol,
+            case.atol if case.atol is not None else self.atol,
+        )
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add an exercise to the registry (names are unique)."""
+    if exercise.name in EXERCISES:
+        raise ValueError(f"exercise {exercise.name!r} is registered twice")
+    EXERCISES[exercise.name] = exercise
+    return exercise
+
+
+class UnknownExercise(KeyError):
+    """No exercise of that name is registered."""
+
+
+def get_exercise(name: str) -> Exercise:
+    """Look an exercise up by name."""
+    try:
+        return EXERCISES[name]
+    except KeyError:
+        raise UnknownExercise(f"no code exercise named {name!r}") from None

@@ -1,0 +1,248 @@
+"""Frames and values on the wire between the service, the zygote and a child.
+
+A frame is ``>II`` (header length, blob length), a JSON header and a blob of raw array bytes.
+Values are JSON trees whose arrays point into the blob. Nothing is ever pickled: the service
+rebuilds plain ``float64`` arrays from bytes, so a submission cannot smuggle objects out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import struct
+from typing import Any
+
+import numpy as np
+
+PREFIX = struct.Struct(">II")
+MAX_HEADER_BYTES = 8 << 20
+MAX_DEPTH = 4
+MAX_ITEMS = 256
+INPUT_DTYPES = {"f8": np.float64, "f4": np.float32, "i8": np.int64, "b1": np.bool_}
+
+
+class ProtocolError(ValueError):
+    """A frame or value that does not follow the protocol (from a broken or hostile peer)."""
+
+
+def pack(header: dict[str, Any], blob: bytes = b"") -> bytes:
+    """Serialize one frame."""
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return PREFIX.pack(len(head), len(blob)) + head + blob
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte to a raw file descriptor."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def read_exact(fd: int, n: int) -> bytes | None:
+    """Read exactly ``n`` bytes (blocking); None on end of file."""
+    chunks, need = [], n
+    while need:
+        chunk = os.read(fd, min(need, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        need -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int, max_blob: int) -> tuple[dict[str, Any], bytes] | None:
+    """Read one frame from a trusted peer; None on end of file."""
+    prefix = read_exact(fd, PREFIX.size)
+    if prefix is None:
+        return None
+    n_head, n_blob = PREFIX.unpack(prefix)
+    if n_head > MAX_HEADER_BYTES or n_blob > max_blob:
+        raise ProtocolError(f"frame too large ({n_head} + {n_blob} bytes)")
+    head = read_exact(fd, n_head)
+    blob = read_exact(fd, n_blob) if n_blob else b""
+    if head is None or blob is None:
+        return None
+    return json.loads(head), blob
+
+
+def split_frames(data: bytes, max_frames: int) -> tuple[list[tuple[dict[str, Any], bytes]], bool]:
+    """Parse a stream written by an untrusted child; returns frames and whether it ended cleanly."""
+    frames, pos = [], 0
+    while pos < len(data) and len(frames) < max_frames:
+        if len(data) - pos < PREFIX.size:
+            return frames, False
+        n_head, n_blob = PREFIX.unpack_from(data, pos)
+        end = pos + PREFIX.size + n_head + n_blob
+        if n_head > MAX_HEADER_BYTES or end > len(data):
+            return frames, False
+        try:
+            header = json.loads(data[pos + PREFIX.size : pos + PREFIX.size + n_head])
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            return frames, False
+        if not isinstance(header, dict):
+            return frames, False
+        frames.append((header, data[end - n_blob : end]))
+        pos = end
+    return frames, pos == len(data)
+
+
+class Spec(dict[str, Any]):
+    """A value the child builds from data, e.g. ``Spec(t="quadratic_grad", A=…, b=…)``."""
+
+
+class BlobWriter:
+    """Encode values into a JSON tree plus one blob of raw array bytes."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def array(self, arr: np.ndarray, code: str) -> dict[str, Any]:
+        data = np.ascontiguousarray(arr).tobytes()
+        node = {"t": "arr", "dtype": code, "shape": list(arr.shape), "off": self.size}
+        node["len"] = len(data)
+        self.chunks.append(data)
+        self.size += len(data)
+        return node
+
+    def blob(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+def encode_input(value: Any, out: BlobWriter) -> Any:
+    """Encode a trusted input value (arrays, numbers, lists, tuples, None, :class:`Spec`)."""
+    if isinstance(value, Spec):
+        return {"t": "spec", "v": {k: encode_input(v, out) for k, v in value.items()}}
+    if isinstance(value, np.ndarray):
+        for code, dtype in INPUT_DTYPES.items():
+            if value.dtype == dtype:
+                return out.array(value, code)
+        raise TypeError(f"unsupported input dtype {value.dtype}")
+    if isinstance(value, bool | np.bool_):
+        return {"t": "bool", "v": bool(value)}
+    if isinstance(value, int | np.integer):
+        return {"t": "int", "v": int(value)}
+    if isinstance(value, float | np.floating):
+        return {"t": "float", "v": float(value)}
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, str):
+        return {"t": "str", "v": value}
+    if isinstance(value, dict):
+        return {"t": "dict", "v": {str(k): encode_input(v, out) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        kind = "list" if isinstance(value, list) else "tuple"
+        return {"t": kind, "v": [encode_input(v, out) for v in value]}
+    raise TypeError(f"cannot encode input of type {type(value).__name__}")
+
+
+def decode_input(node: Any, blob: bytes) -> Any:
+    """Rebuild an input value in the child (fresh, writable arrays)."""
+    t = node["t"]
+    if t == "arr":
+        dtype = INPUT_DTYPES[node["dtype"]]
+        flat = np.frombuffer(
+            blob, dtype=dtype, count=node["len"] // np.dtype(dtype).itemsize, offset=node["off"]
+        )
+        return flat.reshape(node["shape"]).copy()
+    if t in ("bool", "int", "float", "str"):
+        return node["v"]
+    if t == "none":
+        return None
+    if t in ("list", "tuple"):
+        items = [decode_input(v, blob) for v in node["v"]]
+        return items if t == "list" else tuple(items)
+    if t == "spec":
+        return Spec({k: decode_input(v, blob) for k, v in node["v"].items()})
+    if t == "dict":
+        return {k: decode_input(v, blob) for k, v in node["v"].items()}
+    raise ProtocolError(f"unknown input node {t!r}")
+
+
+def encode_output(value: Any, out: BlobWriter, max_elements: int, depth: int = 0) -> Any:
+    """Encode whatever a submission returned, as float64 arrays, sequences or a type name."""
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, tuple | list) and depth < MAX_DEPTH - 1:
+        items = list(value)[: MAX_ITEMS + 1]
+        kind = "tuple" if isinstance(value, tuple) else "list"
+        return {
+            "t": "seq",
+            "kind": kind,
+            "v": [encode_output(v, out, max_elements, depth + 1) for v in items],
+        }
+    src = type(value).__name__[:60]
+    dtype = str(value.dtype)[:20] if isinstance(value, np.ndarray) else ""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except Exception:
+        return {"t": "bad", "type": src}
+    if arr.size > max_elements:
+        return {"t": "big", "shape": list(arr.shape)[:8], "type": src}
+    node = out.array(arr, "f8")
+    node.update(src=src, src_dtype=dtype)
+    return node
+
+
+def decode_output(node: Any, blob: bytes, depth: int = 0) -> Any:
+    """Rebuild an untrusted output as plain data; raises :class:`ProtocolError` if malformed.
+
+    Returns ``np.ndarray`` (float64), ``Seq``, ``None`` or ``Unconvertible``.
+    """
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        raise ProtocolError("malformed value")
+    t = node.get("t")
+    if t == "none":
+        return None
+    if t == "seq":
+        items = node.get("v")
+        if not isinstance(items, list) or len(items) > MAX_ITEMS + 1:
+            raise ProtocolError("malformed sequence")
+        return Seq(
+            [decode_output(v, blob, depth + 1) for v in items],
+            kind=str(node.get("kind", "tuple"))[:10],
+        )
+    if t in ("bad", "big"):
+        return Unconvertible(str(node.get("type", "?"))[:60], too_big=t == "big")
+    if t == "arr":
+        return _decode_array(node, blob)
+    raise ProtocolError(f"unknown value type {t!r}")
+
+
+def _decode_array(node: dict[str, Any], blob: bytes) -> np.ndarray:
+    shape, off, length = node.get("shape"), node.get("off"), node.get("len")
+    ok = (
+        isinstance(shape, list)
+        and len(shape) <= 32
+        and all(type(s) is int and 0 <= s < 2**31 for s in shape)
+        and type(off) is int
+        and type(length) is int
+        and off >= 0
+        and off + length <= len(blob)
+        and length == 8 * math.prod(shape)
+    )
+    if not ok:
+        raise ProtocolError("malformed array")
+    flat = np.frombuffer(blob, dtype=np.float64, count=length // 8, offset=off)
+    arr = np.array(flat.reshape(shape), dtype=np.float64, copy=True)
+    return arr
+
+
+class Seq(list[Any]):
+    """A tuple or list returned by a submission (``kind`` says which)."""
+
+    def __init__(self, items: list[Any], kind: str = "tuple") -> None:
+        super().__init__(items)
+        self.kind = kind
+
+
+class Unconvertible:
+    """A returned value that is not numeric (or far too large); only its type name is kept."""
+
+    def __init__(self, type_name: str, too_big: bool = False) -> None:
+        self.type_name = type_name
+        self.too_big = too_big
+
+    def __repr__(self) -> str:
+        return f"Unconvertible({self.type_name!r})"
