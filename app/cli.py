@@ -68,14 +68,14 @@ def serve(
         raise typer.Exit(2)
     if settings.is_sqlite:
         upgrade(settings.database_url)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        reload=reload,
-        log_level=settings.log_level,
-    )
+    options = {"host": host or settings.host, "port": port or settings.port,
+               "log_level": settings.log_level}
+    if reload:  # the reloader imports the factory itself in a fresh process
+        uvicorn.run("app.main:create_app", factory=True, reload=True, **options)
+        return
+    from app.main import create_app
+
+    uvicorn.run(create_app(settings, content), **options)  # content is loaded and checked once
 
 
 @db_cli.command("upgrade")

@@ -195,6 +195,7 @@ def test_mock_interview_and_its_report(page: Any, server: Server) -> None:
 
 def test_sign_out_returns_to_anonymous_mode(page: Any, server: Server) -> None:
     page.goto(server.url("/"))
+    page.wait_for_load_state("networkidle")  # the page's own signed-in requests have landed
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
     assert page.evaluate("localStorage.getItem('descent.token')") is None

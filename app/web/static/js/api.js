@@ -30,9 +30,10 @@ export class ApiError extends Error {
 }
 
 /** Call the API; JSON in and out, the bearer token when signed in, problems as ApiError. */
-export async function api(path, { method = "GET", body, form, signal, anonymous = false } = {}) {
+export async function api(path, { method = "GET", body, form, signal, anonymous = false, token } = {}) {
   const headers = { Accept: "application/json" };
-  if (auth.token && !anonymous) headers.Authorization = `Bearer ${auth.token}`;
+  const bearer = token ?? (anonymous ? null : auth.token);
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let payload;
   if (form) {
     payload = new URLSearchParams(form);

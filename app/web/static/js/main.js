@@ -112,12 +112,14 @@ function renderAccount() {
 }
 
 async function signOut() {
+  // Forget the token first, so that nothing sent from now on carries it, then revoke it.
+  const token = auth.token;
+  auth.clear();
   try {
-    await api("/auth/logout", { method: "POST" });
+    await api("/auth/logout", { method: "POST", token });
   } catch (err) {
     console.warn(err);
   }
-  auth.clear();
   navigate("/");
 }
 
