@@ -27,7 +27,7 @@ from app.errors import install_error_handlers
 from app.schemas import Problem
 from app.services import code_runner
 from app.services.auth import LoginThrottle
-from app.services.catalog import Catalog
+from app.services.catalog import Catalog, JsonCache
 from app.settings import Settings, get_settings
 from content import ContentSet, load_content
 from content.passages import build_index
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     )
     app.state.settings = settings
     app.state.catalog = Catalog(content)
+    app.state.json_cache = JsonCache(app.state.catalog)
     app.state.assist = build_index(content)  # Ask Descent, built once per content set
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)

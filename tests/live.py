@@ -21,13 +21,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(workdir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def live_server(
+    workdir: Path, env: dict[str, str] | None = None, extra_args: list[str] | None = None
+) -> Iterator[str]:
     """Start the server in ``workdir`` (its SQLite file lives there); yield its base URL."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DESCENT_")}
     environment.update({"DESCENT_LOG_LEVEL": "warning", **(env or {})})
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-c",
+            "from app.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+            *(extra_args or []),
+        ],
         cwd=workdir,
         env=environment,
         stdout=subprocess.PIPE,

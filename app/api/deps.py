@@ -17,7 +17,7 @@ from app.settings import Settings
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:  # async: no threadpool hop for a lookup
     return request.app.state.catalog
 
 
@@ -35,7 +35,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def valid_question_id(
+async def valid_question_id(
     catalog: CatalogDep,
     question_id: Annotated[str, Path(max_length=80, description="Question id")],
 ) -> str:

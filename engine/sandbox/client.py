@@ -1,6 +1,6 @@
 """The service's side of the sandbox: start the zygote, submit runs, collect results.
 
-One :class:`Sandbox` owns one zygote process. ``run`` is thread-safe; at most ``workers`` runs
+One :class:`Sandbox` owns one zygote process of one runtime (NumPy, or NumPy with PyTorch). ``run`` is thread-safe; at most ``workers`` runs
 execute at once and at most ``queue`` more wait — beyond that, and after ``queue_timeout``,
 :class:`SandboxBusy` is raised at once instead of letting requests hang.
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.sandbox.limits import IsolationReport, Limits
+from engine.sandbox.runtimes import RUNTIMES, get_runtime
 from engine.sandbox.runtime.protocol import pack, split_frames, write_all
 from engine.sandbox.spawn import spawn
 
@@ -46,6 +47,10 @@ class SandboxDisabled(SandboxError):
     """Code execution is switched off because submitted code could not be confined."""
 
 
+class RuntimeUnavailable(SandboxDisabled):
+    """The runtime a question needs (PyTorch) is not installed on this server."""
+
+
 @dataclass
 class RunResult:
     """How one run ended, with the frames the child wrote (untrusted, already split)."""
@@ -69,11 +74,12 @@ class _Waiter:
 
 
 class Sandbox:
-    """A pool of sandboxed runs served by one warm zygote."""
+    """A pool of sandboxed runs served by one warm zygote of ``runtime``."""
 
     def __init__(
         self,
         *,
+        runtime: str = "numpy",
         workers: int | None = None,
         queue: int | None = None,
         queue_timeout: float = 10.0,
@@ -82,12 +88,18 @@ class Sandbox:
         disable: tuple[str, ...] = (),
     ) -> None:
         self.workers = min(MAX_SLOTS, workers or max(1, os.cpu_count() or 1))
-        self.queue = self.workers * 2 if queue is None else queue
+        # a classroom submits in bursts: dozens may wait a few runs (≈10 ms each) for a runner
+        self.queue = max(32, self.workers * 16) if queue is None else queue
         self.queue_timeout = queue_timeout
-        self.limits = limits or Limits()
-        # Each service process gets its own uids, so two of them never share process budgets.
+        self.runtime = get_runtime(runtime)
+        self.limits = limits or self.runtime.limits
+        # Each service process, and each runtime in it, gets its own uids, so no two zygotes
+        # share process budgets (or kill each other's children when sweeping a uid).
+        offset = list(RUNTIMES).index(runtime) * MAX_SLOTS
         self.uid_base = (
-            UID_BASE + (os.getpid() % 1_000_000) * MAX_SLOTS if uid_base is None else uid_base
+            UID_BASE + (os.getpid() % 1_000_000) * MAX_SLOTS * len(RUNTIMES) + offset
+            if uid_base is None
+            else uid_base
         )
         self.disable = disable
         self._lock = threading.Lock()
@@ -104,6 +116,10 @@ class Sandbox:
     # -- life cycle -----------------------------------------------------------------------
     def start(self, timeout: float = 60.0) -> IsolationReport:
         """Start the zygote if needed and return the isolation report (idempotent)."""
+        missing = self.runtime.unavailable()
+        if missing:
+            self._report = IsolationReport(error=missing)
+            return self._report
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._spawn()
@@ -120,7 +136,7 @@ class Sandbox:
         self._hello.clear()
         self._report = None
         config = {"slots": self.workers, "uid_base": self.uid_base, "disable": list(self.disable)}
-        self._proc, self._sock = spawn(config)
+        self._proc, self._sock = spawn(config, self.runtime)
         threading.Thread(
             target=self._read_loop, args=(self._sock,), daemon=True, name="sandbox-reader"
         ).start()
@@ -168,6 +184,9 @@ class Sandbox:
     # -- runs -------------------------------------------------------------------------------
     def run(self, request: dict[str, Any], blob: bytes, limits: Limits | None = None) -> RunResult:
         """Run ``request`` (source, function, cases) in a fresh confined child."""
+        missing = self.runtime.unavailable()
+        if missing:
+            raise RuntimeUnavailable(missing)
         report = self.start()
         if not report.enabled:
             raise SandboxDisabled(report.reason())
