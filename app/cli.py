@@ -52,11 +52,21 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default DESCENT_PORT).")] = None,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes (each with its own "
+            "code runners); use PostgreSQL or one machine's SQLite.",
+        ),
+    ] = 1,
 ) -> None:
     """Check the content, migrate the embedded SQLite database and start the server."""
     import uvicorn
 
     from app.db.migrate import upgrade
+    from app.ops.logs import log_config
     from app.settings import get_settings
     from content import load_content
 
@@ -68,10 +78,24 @@ def serve(
         raise typer.Exit(2)
     if settings.is_sqlite:
         upgrade(settings.database_url)
-    options = {"host": host or settings.host, "port": port or settings.port,
-               "log_level": settings.log_level}
-    if reload:  # the reloader imports the factory itself in a fresh process
-        uvicorn.run("app.main:create_app", factory=True, reload=True, **options)
+    options = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": settings.log_level,
+    }
+    options |= {
+        "log_config": log_config(log_format=settings.log_format, level=settings.log_level),
+        "access_log": False,  # the request middleware logs every request, with its id
+        "proxy_headers": False,  # X-Forwarded-For counts only with DESCENT_TRUST_PROXY
+    }
+    if reload or workers > 1:  # each process imports the factory itself
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            reload=reload,
+            workers=None if reload else workers,
+            **options,
+        )
         return
     from app.main import create_app
 
