@@ -98,8 +98,15 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, title, detail, code=code, headers=getattr(exc, "headers", None))
 
 
-async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error", exc_info=exc)
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = request.scope.get("state", {}).get("request_id")  # set by the request context
+    log.exception(
+        "unhandled error in %s %s",
+        request.method,
+        request.url.path,
+        exc_info=exc,
+        extra={"request_id": request_id},
+    )
     return problem(
         500,
         "Internal server error",

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
+from app.api import responses
 from app.api.routes import (
     ask,
     demos,
@@ -24,6 +25,7 @@ from app.api.routes import (
 )
 from app.db.session import make_engine, make_session_factory
 from app.errors import install_error_handlers
+from app.ops import install as ops
 from app.schemas import Problem
 from app.services import code_runner
 from app.services.auth import LoginThrottle
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     install_error_handlers(app)
+    responses.install(app)  # problems documented as problem+json, 400/401/413 by rule
+    ops.install(app, settings)  # body and rate limits, request ids, logs, /metrics
     app.state.login_throttle = LoginThrottle()
     routers = (
         topics.router,

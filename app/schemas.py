@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 T = TypeVar("T")
 Kind = Literal["open", "choice", "numeric", "expression", "derivation", "code"]
+
+
+def _utc(moment: datetime) -> datetime:
+    # Times are stored in UTC and SQLite hands them back naive; RFC 3339 needs the offset.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -39,6 +47,11 @@ class QuestionSummary(BaseModel):
     kind: Kind
     title: str
     difficulty: int
+    unavailable: str | None = Field(
+        default=None,
+        description="Why it cannot be answered on this server (e.g. PyTorch is not installed);"
+        " null when it can.",
+    )
 
 
 class TopicSummary(BaseModel):
@@ -107,6 +120,13 @@ class CodeInput(BaseModel):
     signature: str
     starter: str
     examples: list[CodeExampleRead]
+    runtime: Literal["numpy", "torch"] = Field(
+        default="numpy", description="What the code runs with: NumPy, or PyTorch and NumPy."
+    )
+    available: bool = Field(default=True, description="False when this server cannot run it.")
+    unavailable_reason: str | None = Field(
+        default=None, description="Why it cannot run here (e.g. PyTorch is not installed)."
+    )
 
 
 InputSpec = Annotated[
@@ -238,13 +258,13 @@ class UserCreate(BaseModel):
 class UserRead(BaseModel):
     id: int
     username: str
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class TokenRead(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
-    expires_at: datetime
+    expires_at: UtcDatetime
 
 
 class AttemptRead(BaseModel):
@@ -261,7 +281,7 @@ class AttemptRead(BaseModel):
     hints_used: int
     self_rating: str | None
     interview: int | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class DueCard(BaseModel):
@@ -269,7 +289,7 @@ class DueCard(BaseModel):
     topic: str
     title: str
     kind: str
-    due: datetime
+    due: UtcDatetime
     reps: int
     lapses: int
     retrievability: float
@@ -282,7 +302,7 @@ class ReviewCreate(BaseModel):
 class ReviewRead(BaseModel):
     question: str
     rating: SelfRating
-    due: datetime
+    due: UtcDatetime
     reps: int
 
 
@@ -321,8 +341,8 @@ class InterviewRead(BaseModel):
     minutes: int
     questions: list[QuestionSummary]
     answered: list[str]
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
     report: dict[str, Any] | None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,45 @@ class Settings(BaseSettings):
         default_factory=lambda: secrets.token_urlsafe(32),
         description="Secret for signing; a random one per process when unset.",
     )
+    # Production limits (README "Production"); every default leaves a classroom behind one NAT
+    # address and the 50-learner load test from 127.0.0.1 alone.
+    log_format: Literal["json", "text"] = Field(
+        default="json", description="`descent serve` logs: one JSON object per line, or text."
+    )
+    max_body_bytes: int = Field(
+        default=1 << 20, ge=1024, description="Largest request body in bytes; larger is a 413."
+    )
+    trust_proxy: int = Field(
+        default=0,
+        ge=0,
+        le=16,
+        description="Reverse proxies in front whose X-Forwarded-For is believed (true = 1).",
+    )
+    rate_limit_enabled: bool = Field(
+        default=True, description="Per-client token buckets on grading and demo endpoints."
+    )
+    rate_limit_grading_per_user: float = Field(
+        default=20.0, gt=0, description="Grading requests per second per signed-in learner."
+    )
+    rate_limit_grading_per_ip: float = Field(
+        default=500.0, gt=0, description="Grading requests per second per anonymous address."
+    )
+    rate_limit_demos_per_user: float = Field(
+        default=2.0, gt=0, description="Demo runs per second per signed-in learner."
+    )
+    rate_limit_demos_per_ip: float = Field(
+        default=50.0, gt=0, description="Demo runs per second per anonymous address."
+    )
+    rate_limit_burst_s: float = Field(
+        default=10.0, gt=0, description="Bucket size: a client may burst rate × this many seconds."
+    )
+    grading_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="Wall-clock bound of one formula/rubric grading."
+    )
+    demo_timeout_s: float = Field(
+        default=30.0, gt=0, le=600, description="Wall-clock bound of one demo run."
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
 
     @field_validator("log_level")
     @classmethod
@@ -44,6 +84,14 @@ class Settings(BaseSettings):
         if level not in LOG_LEVELS:
             raise ValueError(f"log level must be one of {', '.join(LOG_LEVELS)}; got {value!r}")
         return level
+
+    @field_validator("trust_proxy", mode="before")
+    @classmethod
+    def _proxy_count(cls, value: Any) -> Any:
+        words = {"true": 1, "yes": 1, "on": 1, "false": 0, "no": 0, "off": 0, "": 0}
+        if isinstance(value, str) and value.strip().lower() in words:
+            return words[value.strip().lower()]
+        return value
 
     @property
     def is_sqlite(self) -> bool:

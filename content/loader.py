@@ -211,8 +211,8 @@ def _self_check_errors(
                     src.error(("questions", index, field_name), f"target does not work: {exc}")
                 )
                 continue
-        if question.kind == "code" and question.checks and not code_checks_runnable():
-            continue  # code cannot run on this machine: warned once, served as 503
+        if question.kind == "code" and question.checks and not code_checks_runnable(question):
+            continue  # its code cannot run on this machine (or needs PyTorch): warned once
         for i, check in enumerate(question.checks):
             problem = run_check(question, check)
             if problem:

@@ -15,6 +15,8 @@ from app.services.catalog import Catalog
 from app.settings import Settings
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+# Row ids are INTEGER keys (32-bit on PostgreSQL): a larger path id is a 422, not a DB error.
+MAX_ROW_ID = 2**31 - 1
 
 
 async def get_catalog(request: Request) -> Catalog:  # async: no threadpool hop for a lookup
@@ -48,11 +50,13 @@ QuestionId = Annotated[str, Depends(valid_question_id)]
 Token = Annotated[str | None, Depends(oauth2)]
 
 
-def optional_user(session: SessionDep, token: Token) -> User | None:
+def optional_user(request: Request, session: SessionDep, token: Token) -> User | None:
     """The signed-in learner, or None for anonymous use; a bad token is a 401, not anonymous."""
     if token is None:
         return None
-    return auth.user_for_token(session=session, token=token)
+    user = auth.user_for_token(session=session, token=token)
+    request.state.user_id = user.id  # for the request's access log line
+    return user
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

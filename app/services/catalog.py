@@ -12,6 +12,7 @@ from app import schemas as s
 from app.errors import NotFound
 from content import ContentSet
 from content.grading import instantiate
+from content.grading_code import code_runtime, unavailable_reason
 from content.loader import seed_sections
 from content.schema import QUESTION_KINDS, Module, Question
 from engine.demos import DEMOS, figure_to_plain, run_demo
@@ -81,11 +82,15 @@ def input_spec(question: Question) -> s.InputSpec:
             )
         case "code":
             examples = [s.CodeExampleRead(call=e.call, result=e.result) for e in question.examples]
+            missing = unavailable_reason(question)
             return s.CodeInput(
                 function=question.function,
                 signature=question.signature,
                 starter=question.starter,
                 examples=examples,
+                runtime=code_runtime(question) or "numpy",  # type: ignore[arg-type]
+                available=missing is None,
+                unavailable_reason=missing,
             )
     raise AssertionError(f"unhandled question kind {question.kind}")
 
@@ -105,6 +110,7 @@ class Catalog:
                 kind=q.kind,
                 title=_short_title(q),
                 difficulty=q.difficulty,
+                unavailable=unavailable_reason(q),
             )
             for qid, q in content.questions.items()
         }

@@ -22,7 +22,9 @@ class Case:
     ``about`` names what the case probes ("logits = ±1000") without revealing its data;
     ``advice`` says where to look when the case fails (nan/inf or wrong values) and no known
     mistake matched; ``check`` replaces the equality test by a property check (returns a failure
-    message or None); ``target`` replaces the reference (e.g. finite differences of the loss).
+    message or None, or a ``(code, message)`` pair); ``target`` replaces the reference (e.g.
+    finite differences of the loss). ``ref_driver`` drives the reference when it differs from
+    the submission's driver (PyTorch cases: a torch driver in the child, ``twin`` here).
     """
 
     name: str
@@ -36,13 +38,15 @@ class Case:
     rtol: float | None = None
     atol: float | None = None
     call: str = ""
-    check: Callable[[Any, Case], str | None] | None = None
+    check: Callable[[Any, Case], str | tuple[str, str] | None] | None = None
     target: Callable[..., Any] | None = None
+    ref_driver: str | None = None
 
-    def wire(self) -> dict[str, Any]:
-        """The case as the drivers see it (inputs still as Python objects)."""
+    def wire(self, reference: bool = False) -> dict[str, Any]:
+        """The case as the drivers see it (inputs still as Python objects): for the
+        submission, or with ``reference`` for the trusted implementation."""
         return {
-            "driver": self.driver,
+            "driver": (self.ref_driver or self.driver) if reference else self.driver,
             "args": list(self.args),
             "kwargs": dict(self.kwargs),
             "params": dict(self.params) if self.params is not None else None,
@@ -60,7 +64,12 @@ class Mistake:
 
 @dataclass(frozen=True)
 class Exercise:
-    """A function to implement: its reference, cases, tolerances and known mistakes."""
+    """A function to implement: its reference, cases, tolerances and known mistakes.
+
+    ``runtime`` names the sandbox it runs in (``numpy`` or ``torch``); ``setup`` prepares each
+    child before the submission loads (seed, forbidden shortcuts); ``show`` renders a reference
+    result as the question shows it (default: NumPy-like text).
+    """
 
     name: str
     signature: str
@@ -72,6 +81,14 @@ class Exercise:
     atol: float = DEFAULT_ATOL
     shape_hint: str = ""
     advice: str = ""
+    runtime: str = "numpy"
+    setup: Mapping[str, Any] | None = None
+    show: Callable[[Any, Case], str] | None = None
+
+    @property
+    def function(self) -> str:
+        """The name the submission defines, read from the signature (a function or a class)."""
+        return self.signature.removeprefix("class ").split("(")[0].strip()
 
     @property
     def params(self) -> list[str]:
@@ -103,14 +120,16 @@ class Exercise:
         )
 
 
-EXERCISES: dict[str, Exercise] = {}
+EXERCISES: dict[str, Exercise] = {}  # NumPy exercises (questions ``code-<name>``)
+TORCH_EXERCISES: dict[str, Exercise] = {}  # PyTorch exercises (questions ``torch-<name>``)
+_REGISTRIES = {"numpy": EXERCISES, "torch": TORCH_EXERCISES}
 
 
 def register(exercise: Exercise) -> Exercise:
-    """Add an exercise to the registry (names are unique)."""
-    if exercise.name in EXERCISES:
+    """Add an exercise to the registry of its runtime (names are unique across runtimes)."""
+    if exercise.name in EXERCISES or exercise.name in TORCH_EXERCISES:
         raise ValueError(f"exercise {exercise.name!r} is registered twice")
-    EXERCISES[exercise.name] = exercise
+    _REGISTRIES[exercise.runtime][exercise.name] = exercise
     return exercise
 
 
@@ -120,7 +139,7 @@ class UnknownExercise(KeyError):
 
 def get_exercise(name: str) -> Exercise:
     """Look an exercise up by name."""
-    try:
-        return EXERCISES[name]
-    except KeyError:
-        raise UnknownExercise(f"no code exercise named {name!r}") from None
+    found = EXERCISES.get(name) or TORCH_EXERCISES.get(name)
+    if found is None:
+        raise UnknownExercise(f"no code exercise named {name!r}")
+    return found

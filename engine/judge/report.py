@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from engine.verdict import Feedback, Verdict, invalid
 
 MAX_SHOWN_MESSAGES = 3
 ISOLATION_FAILED = 71
+RULE_CODE = re.compile(r"[a-z][a-z-]{0,39}")
 
 
 @dataclass
@@ -172,8 +174,12 @@ def _case_report(
         return report
     header, blob = entry
     if header.get("ev") == "error":
-        report.message = f"raised {_exception_text(header)}"
-        report.code = "exception"
+        rule = header.get("requirement")
+        if isinstance(rule, str) and RULE_CODE.fullmatch(rule):  # a rule the driver enforces
+            report.message, report.code = str(header.get("message", ""))[:300], rule
+        else:
+            report.message = f"raised {_exception_text(header)}"
+            report.code = "exception"
         return report
     try:
         got = decode_output(header.get("value"), blob)
@@ -193,20 +199,23 @@ def _case_report(
     report.passed, report.message, report.code = outcome.passed, outcome.message, outcome.code
     report.max_abs_error, report.max_rel_error = outcome.abs_err, outcome.rel_err
     if case.visible and not outcome.passed and case.check is None:
-        report.extra["expected"] = result_text(_reference(exercise, case))
+        expected = _reference(exercise, case)
+        show = exercise.show or (lambda value, _: result_text(value))
+        report.extra["expected"] = show(expected, case)
     return report
 
 
 def _reference(exercise: Exercise, case: Case, fn: Any = None) -> Any:
     """Drive a trusted implementation (the reference by default) on a case's inputs."""
     with np.errstate(all="ignore"):
-        return drive(fn or case.target or exercise.reference, case.wire())
+        return drive(fn or case.target or exercise.reference, case.wire(reference=True))
 
 
 def _judge_value(exercise: Exercise, case: Case, got: Any) -> Outcome:
     if case.check is not None:
-        message = case.check(got, case)
-        return Outcome(message is None, message or "", "" if message is None else "property")
+        found = case.check(got, case)
+        code, message = found if isinstance(found, tuple) else ("property", found)
+        return Outcome(message is None, message or "", "" if message is None else code)
     expected = to_plain(_reference(exercise, case))
     rtol, atol = exercise.tolerance(case)
     outcome = compare(expected, got, rtol, atol, exercise.returns)

@@ -51,8 +51,9 @@ def judge(
     """Judge ``source`` as an implementation of ``exercise``.
 
     Raises :class:`~engine.sandbox.SandboxBusy` or :class:`~engine.sandbox.SandboxDisabled`
-    when the code cannot run now (the caller answers 503); any other sandbox failure becomes a
-    verdict with status ``error``.
+    (:class:`~engine.sandbox.RuntimeUnavailable` when the exercise needs PyTorch and it is not
+    installed) when the code cannot run now (the caller answers 503); any other sandbox
+    failure becomes a verdict with status ``error``.
 
     Examples
     --------
@@ -60,7 +61,7 @@ def judge(
     'correct'
     """
     ex = get_exercise(exercise)
-    name = function or ex.name
+    name = function or ex.function
     size = len(source.encode("utf-8", "surrogatepass"))
     if size > MAX_SOURCE_BYTES:
         return invalid(
@@ -69,11 +70,15 @@ def judge(
         )
     if not source.strip():
         return invalid("empty-source", f"write a function `{ex.signature}`")
-    cases = ex.build_cases(np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    cases = ex.build_cases(rng)
     specs, blob = payload(cases)
-    box = sandbox or default_sandbox()
+    request: dict[str, Any] = {"source": source, "function": name, "cases": specs}
+    if ex.setup is not None:
+        request["setup"] = dict(ex.setup, seed=int(rng.integers(1 << 31)))
+    box = sandbox or default_sandbox(ex.runtime)
     try:
-        run = box.run({"source": source, "function": name, "cases": specs}, blob, limits)
+        run = box.run(request, blob, limits)
     except (SandboxBusy, SandboxDisabled):
         raise
     except SandboxError as exc:

@@ -7,6 +7,7 @@ stable where the exercise demands it.
 """
 
 from engine.reference import (
+    backprop,
     batched,
     elementwise,
     gradients,
@@ -14,10 +15,12 @@ from engine.reference import (
     losses,
     optimizers,
     schedules,
+    tiny_models,
     training,
 )
 
 __all__ = [
+    "backprop",
     "batched",
     "elementwise",
     "gradients",
@@ -25,5 +28,6 @@ __all__ = [
     "losses",
     "optimizers",
     "schedules",
+    "tiny_models",
     "training",
 ]

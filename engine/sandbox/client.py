@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.sandbox.limits import IsolationReport, Limits
-from engine.sandbox.runtimes import RUNTIMES, get_runtime
 from engine.sandbox.runtime.protocol import pack, split_frames, write_all
+from engine.sandbox.runtimes import RUNTIMES, get_runtime
 from engine.sandbox.spawn import spawn
 
 log = logging.getLogger("descent.sandbox")

@@ -1,4 +1,5 @@
-"""Start the zygote: a fresh ``python -I -S`` with a minimal environment and NumPy imported.
+"""Start a zygote: a fresh ``python -I -S`` with a minimal environment and NumPy imported (and,
+for the PyTorch runtime, torch through the runtime's ``torch_drivers`` module).
 
 The runtime package is loaded from its folder under a neutral name, so the zygote (and every
 child forked from it) never imports the service's own packages.
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from engine.sandbox.runtimes import NUMPY, Runtime
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
 ZYGOTE_ENV = {
@@ -36,21 +39,21 @@ spec = importlib.util.spec_from_file_location(
 package = importlib.util.module_from_spec(spec)
 sys.modules["descent_sandbox"] = package
 spec.loader.exec_module(package)
+for name in config["preload"]:
+    importlib.import_module("descent_sandbox." + name)
 from descent_sandbox import zygote
 zygote.main(config["fd"], config)
 """
 
 
-def visible_paths() -> tuple[list[str], list[str]]:
-    """Folders a child may read (stdlib, NumPy) and site-packages folders to hide inside them."""
+def visible_paths(runtime: Runtime = NUMPY) -> tuple[list[str], list[str]]:
+    """Folders a child may read (stdlib, the runtime's packages: NumPy, torch) and
+    site-packages folders to hide inside them."""
     stdlib = os.path.dirname(os.__file__)
-    numpy_dir = os.path.dirname(np.__file__)
-    expose = [stdlib, numpy_dir]
+    expose = [stdlib, *runtime.package_dirs()]
     dynload = sysconfig.get_config_var("DESTSHARED")
     if dynload and os.path.isdir(dynload):
         expose.append(dynload)
-    if os.path.isdir(numpy_dir + ".libs"):
-        expose.append(numpy_dir + ".libs")
     candidates = {
         sysconfig.get_paths()["purelib"],
         sysconfig.get_paths()["platlib"],
@@ -63,17 +66,22 @@ def visible_paths() -> tuple[list[str], list[str]]:
     return sorted(set(expose)), mask
 
 
-def spawn(config: dict[str, Any]) -> tuple[subprocess.Popen[bytes], socket.socket]:
-    """Start a zygote with ``config`` (slots, uid_base, disable); return it and its socket."""
+def spawn(
+    config: dict[str, Any], runtime: Runtime = NUMPY
+) -> tuple[subprocess.Popen[bytes], socket.socket]:
+    """Start a zygote of ``runtime`` with ``config`` (slots, uid_base, disable); return it and
+    its socket."""
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    expose, mask = visible_paths()
+    expose, mask = visible_paths(runtime)
+    packages = [os.path.dirname(d) for d in runtime.package_dirs() if not d.endswith(".libs")]
     full = dict(
         config,
         fd=child.fileno(),
         runtime=str(RUNTIME_DIR),
+        preload=list(runtime.preload),
         expose=expose,
         mask=mask,
-        path=[os.path.dirname(os.path.dirname(np.__file__))],
+        path=list(dict.fromkeys([os.path.dirname(os.path.dirname(np.__file__)), *packages])),
     )
     proc = subprocess.Popen(
         [sys.executable, "-I", "-S", "-c", BOOT, json.dumps(full)],

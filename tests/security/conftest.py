@@ -8,6 +8,7 @@ a single shared wait of 5 s lets anything that outlived its run act before the c
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import socket
@@ -96,9 +97,22 @@ class _Server:
         self.thread.join(10)
 
 
-def _attack(base: str, hostile: Hostile, fill: dict[str, str]) -> Attack:
+@dataclass(frozen=True)
+class Target:
+    """The question the hostile submissions go to, and the sandbox (runtime) that runs them."""
+
+    fixture: Path
+    qid: str
+    honest: str
+    runtime: str = "numpy"
+
+
+NUMPY_TARGET = Target(FIXTURE, "code-mse", HONEST)
+
+
+def _attack(base: str, hostile: Hostile, fill: dict[str, str], target: Target) -> Attack:
     source = string.Template(hostile.source).safe_substitute(fill)
-    url = f"{base}/api/v1/questions/code-mse/attempts"
+    url = f"{base}/api/v1/questions/{target.qid}/attempts"
     with httpx.Client(timeout=60) as client:
         started = time.monotonic()
         response = client.post(url, json={"answer": source})
@@ -107,7 +121,7 @@ def _attack(base: str, hostile: Hostile, fill: dict[str, str]) -> Attack:
         )
         if response.status_code == 200:
             attack.verdict = response.json()
-        attack.honest_after = client.post(url, json={"answer": HONEST}).json()
+        attack.honest_after = client.post(url, json={"answer": target.honest}).json()
     return attack
 
 
@@ -139,6 +153,15 @@ def _drain(sock: socket.socket, udp: bool) -> list[bytes]:
 
 @pytest.fixture(scope="package")
 def evidence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Evidence]:
+    with gather_evidence(tmp_path_factory, NUMPY_TARGET, HOSTILE) as found:
+        yield found
+
+
+@contextlib.contextmanager
+def gather_evidence(
+    tmp_path_factory: pytest.TempPathFactory, target: Target, hostile: list[Hostile]
+) -> Iterator[Evidence]:
+    """Run every ``hostile`` submission against ``target`` on a live server; the evidence."""
     token = os.urandom(6).hex()
     env_secret, db_secret = f"env-secret-{os.urandom(8).hex()}", f"db-secret-{os.urandom(8).hex()}"
     dbdir = tmp_path_factory.mktemp("service")
@@ -165,22 +188,28 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Evidence]:
     }
     os.environ["DESCENT_TEST_SECRET"] = env_secret
     before = set(os.listdir(dbdir))
-    box = default_sandbox()
-    settings = Settings(database_url=f"sqlite:///{db}", content_dir=FIXTURE, secret_key="sec")
+    box = default_sandbox(target.runtime)
+    settings = Settings(
+        database_url=f"sqlite:///{db}",
+        content_dir=target.fixture,
+        secret_key="sec",
+        max_body_bytes=4 << 20,  # past the HTTP limit: the judge's own 64 KiB check answers
+    )
     health: list[tuple[int, float]] = []
     stop = threading.Event()
     try:
-        with _Server(create_app(settings, load_content(FIXTURE))) as base:
+        with _Server(create_app(settings, load_content(target.fixture))) as base:
             poller = threading.Thread(target=_poll_health, args=(base, stop, health))
             poller.start()
             with ThreadPoolExecutor(CLIENTS) as pool:
-                attacks = list(pool.map(lambda h: _attack(base, h, fill), HOSTILE))
+                attacks = list(pool.map(lambda h: _attack(base, h, fill, target), hostile))
             time.sleep(LINGER_S)  # one shared wait: anything that outlived its run acts now
             stop.set()
             poller.join()
             with httpx.Client(timeout=60) as client:
                 honest = client.post(
-                    f"{base}/api/v1/questions/code-mse/attempts", json={"answer": HONEST}
+                    f"{base}/api/v1/questions/{target.qid}/attempts",
+                    json={"answer": target.honest},
                 ).json()
         files = sorted(glob.glob(f"/tmp/descent-sec-{token}*"))
         files += sorted(
@@ -203,4 +232,4 @@ def evidence(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Evidence]:
         os.environ.pop("DESCENT_TEST_SECRET", None)
         tcp.close()
         udp.close()
-        default_sandbox()  # keep the process-wide sandbox for the rest of the session
+        default_sandbox(target.runtime)  # keep the process-wide sandbox for the session

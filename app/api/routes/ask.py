@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app import schemas as s
 from app.api.deps import CatalogDep, OptionalUser, SessionDep
+from app.api.responses import problems
 from app.db.models import Attempt
+from app.ops.ratelimit import GradingLimit
 from app.services.catalog import Catalog
 from content.passages import demo_refs
 from engine.assist import AssistIndex, Hit, Result, rank_demos
@@ -75,7 +77,7 @@ def _demos(catalog: Catalog, result: Result) -> list[s.AskDemo]:
     return [s.AskDemo(id=d.id, title=d.title) for d in ranked]
 
 
-@router.post("", response_model=s.AskRead)
+@router.post("", response_model=s.AskRead, dependencies=[GradingLimit], responses=problems(429))
 def ask(
     body: s.AskCreate,
     assist: AssistDep,

@@ -8,7 +8,11 @@ from fastapi import APIRouter, Body, Path
 from fastapi.responses import JSONResponse
 
 from app import schemas as s
+from app.api.deps import SettingsDep
+from app.api.responses import problems
 from app.errors import DescentError, NotFound
+from app.ops.bounded import demo_run
+from app.ops.ratelimit import DemoLimit
 from app.services.attempts import DISABLED_RETRY_AFTER_S, CodeExecutionDisabled, CodeRunnersBusy
 from engine.demos import DEMOS, InvalidParams, UnknownDemo, render
 from engine.sandbox import SandboxBusy, SandboxDisabled
@@ -43,9 +47,11 @@ def list_demos() -> s.Page[s.DemoSummary]:
 @router.post(
     "/{demo_id}",
     response_model=s.DemoRunRead,
-    responses={404: {"model": s.Problem}, 422: {"model": s.Problem}, 503: {"model": s.Problem}},
+    dependencies=[DemoLimit],
+    responses=problems(404, 422, 429, 503),
 )
 def run_demo(
+    settings: SettingsDep,
     demo_id: Annotated[str, Path(max_length=80, description="Demo id, e.g. optimizer-paths")],
     params: Annotated[
         dict[str, Any] | None,
@@ -54,7 +60,9 @@ def run_demo(
 ) -> JSONResponse:
     """Run a demo (seeded: same parameters, same output) and return data, summary and figure."""
     try:
-        out = render(demo_id, params or {})
+        out = demo_run(
+            lambda: render(demo_id, params or {}), demo_id=demo_id, timeout=settings.demo_timeout_s
+        )
     except UnknownDemo as exc:
         raise NotFound(str(exc)) from None
     except InvalidParams as exc:

@@ -7,13 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 
 from app import schemas as s
-from app.api.deps import CatalogDep, CurrentUser, SessionDep
+from app.api.deps import MAX_ROW_ID, CatalogDep, CurrentUser, SessionDep, SettingsDep
+from app.api.responses import problems
 from app.db.models import Interview
+from app.ops.ratelimit import GradingLimit
 from app.services import attempts, interviews, learners
 from app.services.catalog import Catalog
 
 router = APIRouter(prefix="/me/interviews", tags=["interviews"])
-InterviewId = Annotated[int, Path(ge=1)]
+InterviewId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 def interview_read(row: Interview, catalog: Catalog, answered: list[str]) -> s.InterviewRead:
@@ -81,7 +83,11 @@ def get_interview(
 
 
 @router.post(
-    "/{interview_id}/answers", response_model=s.VerdictRead, response_model_exclude_none=True
+    "/{interview_id}/answers",
+    response_model=s.VerdictRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(409, 429, 501, 503),
 )
 def answer(
     interview_id: InterviewId,
@@ -89,11 +95,17 @@ def answer(
     user: CurrentUser,
     session: SessionDep,
     catalog: CatalogDep,
+    settings: SettingsDep,
 ) -> s.VerdictRead:
     """Answer one question of the interview; graded and stored like any attempt."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
     interviews.check_open(row, body.question)
-    verdict = attempts.attempt(catalog=catalog, question_id=body.question, submission=body)
+    verdict = attempts.attempt(
+        catalog=catalog,
+        question_id=body.question,
+        submission=body,
+        timeout=settings.grading_timeout_s,
+    )
     question = catalog.question_model(body.question)
     learners.record_attempt(
         session=session,

@@ -8,7 +8,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, model_validator
 
 from app import schemas as s
+from app.api.deps import SettingsDep
+from app.api.responses import problems
 from app.errors import DescentError
+from app.ops.bounded import graded
+from app.ops.ratelimit import GradingLimit
 from engine.expr import ExprError, Problem, VarSpec, grade_derivation, grade_expression, parse
 
 router = APIRouter(tags=["maths"])
@@ -82,9 +86,24 @@ def _variables(variables: dict[str, VariableIn]) -> dict[str, VarSpec]:
     return {name: VarSpec(tuple(v.shape), v.domain) for name, v in variables.items()}
 
 
-@router.post("/parse", response_model=ParseResult, response_model_exclude_none=True)
-def parse_formula(request: ParseRequest) -> ParseResult:
+@router.post(
+    "/parse",
+    response_model=ParseResult,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(429, 503),
+)
+def parse_formula(request: ParseRequest, settings: SettingsDep) -> ParseResult:
     """Show how a formula is read (ASCII, LaTeX, MathML), or where it cannot be read."""
+    return graded(
+        lambda: _parse(request),
+        kind="parse",
+        timeout=settings.grading_timeout_s,
+        status_of=lambda result: "ok" if result.ok else "invalid",
+    )
+
+
+def _parse(request: ParseRequest) -> ParseResult:
     try:
         parsed = parse(
             request.text,
@@ -102,8 +121,14 @@ def parse_formula(request: ParseRequest) -> ParseResult:
     )
 
 
-@router.post("/check/expression", response_model=s.VerdictRead, response_model_exclude_none=True)
-def check_expression(request: CheckRequest) -> s.VerdictRead:
+@router.post(
+    "/check/expression",
+    response_model=s.VerdictRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(429, 503),
+)
+def check_expression(request: CheckRequest, settings: SettingsDep) -> s.VerdictRead:
     """Check a formula or a derivation against a target written out or given as a derivative."""
     problem = Problem.build(
         variables=_variables(request.variables),
@@ -114,11 +139,17 @@ def check_expression(request: CheckRequest) -> s.VerdictRead:
         mistakes=[(m.answer, m.message, "known-mistake") for m in request.mistakes],
     )
     field = "expected" if request.expected is not None else "derivative_of"
+    steps = request.steps
     try:
-        if request.steps is not None:
-            verdict = grade_derivation(request.steps, problem)
-        else:
-            verdict = grade_expression(request.answer or "", problem)
+        verdict = graded(
+            lambda: (
+                grade_derivation(steps, problem)
+                if steps is not None
+                else grade_expression(request.answer or "", problem)
+            ),
+            kind="check-derivation" if steps is not None else "check-expression",
+            timeout=settings.grading_timeout_s,
+        )
     except ExprError as exc:
         raise InvalidTarget(
             f"the target cannot be used: {exc.message}",

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app import schemas as s
-from app.api.deps import CatalogDep, CurrentUser, QuestionId, SessionDep
+from app.api.deps import MAX_ROW_ID, CatalogDep, CurrentUser, QuestionId, SessionDep
 from app.db.models import Attempt
 from app.errors import NotFound
 from app.services import learners, progress, reviews
@@ -42,7 +42,7 @@ def list_attempts(
     question: Annotated[str | None, Query(max_length=80)] = None,
     topic: Annotated[str | None, Query(max_length=80)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ROW_ID)] = 0,
 ) -> s.Page[s.AttemptRead]:
     """List your attempts, newest first."""
     rows, total = learners.list_attempts(
@@ -53,7 +53,9 @@ def list_attempts(
 
 @router.get("/attempts/{attempt_id}", response_model=s.AttemptRead)
 def get_attempt(
-    user: CurrentUser, session: SessionDep, attempt_id: Annotated[int, Path(ge=1)]
+    user: CurrentUser,
+    session: SessionDep,
+    attempt_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)],
 ) -> s.AttemptRead:
     """Return one of your attempts with its stored verdict."""
     return attempt_read(

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from app import schemas as s
-from app.api.deps import CatalogDep, OptionalUser, QuestionId, SessionDep
+from app.api.deps import CatalogDep, OptionalUser, QuestionId, SessionDep, SettingsDep
+from app.api.responses import problems
+from app.ops.ratelimit import GradingLimit
 from app.services import attempts, learners
 
 router = APIRouter(prefix="/questions", tags=["questions"])
@@ -58,7 +60,11 @@ def get_hint(
 
 
 @router.post(
-    "/{question_id}/attempts", response_model=s.VerdictRead, response_model_exclude_none=True
+    "/{question_id}/attempts",
+    response_model=s.VerdictRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(429, 501, 503),
 )
 def create_attempt(
     catalog: CatalogDep,
@@ -66,10 +72,16 @@ def create_attempt(
     submission: s.AttemptCreate,
     user: OptionalUser,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> s.VerdictRead:
     """Grade an answer (stored when signed in); the verdict reveals the model answer or
     explanations."""
-    verdict = attempts.attempt(catalog=catalog, question_id=question_id, submission=submission)
+    verdict = attempts.attempt(
+        catalog=catalog,
+        question_id=question_id,
+        submission=submission,
+        timeout=settings.grading_timeout_s,
+    )
     if user is not None:
         row = learners.record_attempt(
             session=session,

@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app import schemas as s
 from app.api.deps import CurrentUser, SessionDep, SettingsDep, Token
+from app.api.responses import problems
 from app.services import auth, learners
 
 router = APIRouter(tags=["accounts"])
@@ -19,13 +20,13 @@ def _user(user: Any) -> s.UserRead:
     return s.UserRead(id=user.id, username=user.username, created_at=user.created_at)
 
 
-@router.post("/users", response_model=s.UserRead, status_code=201)
+@router.post("/users", response_model=s.UserRead, status_code=201, responses=problems(409))
 def create_user(body: s.UserCreate, session: SessionDep) -> s.UserRead:
     """Create an account (argon2-hashed password); the rules are stated in any 422."""
     return _user(auth.create_user(session=session, username=body.username, password=body.password))
 
 
-@router.post("/auth/token", response_model=s.TokenRead)
+@router.post("/auth/token", response_model=s.TokenRead, responses=problems(401, 429))
 def sign_in(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

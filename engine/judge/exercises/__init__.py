@@ -1,4 +1,5 @@
-"""The exercise catalogue; importing this package registers every exercise."""
+"""The exercise catalogue (NumPy, and PyTorch in ``torch_*``); importing this package
+registers every exercise."""
 
 from engine.judge.exercises import (  # noqa: F401
     adam,
@@ -10,6 +11,9 @@ from engine.judge.exercises import (  # noqa: F401
     regression,
     schedules,
     smoothing,
+    torch_losses,
+    torch_optim,
+    torch_training,
     trainers,
     training,
 )

@@ -3,6 +3,10 @@
 The same code drives the submission (inside the child) and the reference (in the service), so
 both see exactly the same calls. ``build`` turns a :class:`~.protocol.Spec` into the callable or
 generator it describes; specs are how functions and random generators travel as plain data.
+
+PyTorch exercises drive the submission with drivers of their own (:mod:`.torch_drivers`, loaded
+only by the PyTorch zygote); their NumPy references are driven by ``twin`` in the service.
+A rule of the exercise that a submission breaks raises :class:`Requirement`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,15 @@ from typing import Any
 import numpy as np
 
 from .protocol import Spec
+
+
+class Requirement(Exception):
+    """The submission broke a rule of the exercise (returned no tensor, called a forbidden
+    function…); ``code`` names the rule in the verdict."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def build(value: Any) -> Any:
@@ -101,8 +114,23 @@ def _sweep(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
     return np.array([float(fn(step, *args)) for step in case["params"]["steps"]])
 
 
+def _twin(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
+    """A reference of a PyTorch exercise: ``fn(args, kwargs, params)`` gives what the child's
+    driver returns for the submission."""
+    kwargs = {k: build(v) for k, v in case.get("kwargs", {}).items()}
+    return fn(build(case["args"]), kwargs, dict(case.get("params") or {}))
+
+
 DRIVERS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "call": _call,
     "optimizer": _optimizer,
     "sweep": _sweep,
+    "twin": _twin,
 }
+# Run once in the child before the submission loads (e.g. seed torch, set traps); by name.
+SETUPS: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+
+def setup(spec: dict[str, Any]) -> None:
+    """Prepare the child for a run as ``spec`` (``{"t": name, …}``) says."""
+    SETUPS[spec["t"]](spec)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .drivers import drive
+from .drivers import Requirement, drive, setup
 from .protocol import BlobWriter, decode_input, encode_output, pack, write_all
 
 SUBMISSION_FILE = "submission.py"
@@ -36,7 +36,10 @@ def _describe(exc: BaseException) -> dict[str, Any]:
         message = str(exc)[:MAX_MESSAGE]
     except Exception:
         message = "<unprintable message>"
-    return {"type": type(exc).__name__[:80], "message": message, "line": _line_of(exc)}
+    described = {"type": type(exc).__name__[:80], "message": message, "line": _line_of(exc)}
+    if isinstance(exc, Requirement):
+        described["requirement"] = str(exc.code)[:40]
+    return described
 
 
 def _arrays(value: Any) -> list[np.ndarray]:
@@ -110,6 +113,8 @@ def _run_case(fd: int, fn: Any, index: int, case: dict[str, Any], blob: bytes, l
 def run(request: dict[str, Any], blob: bytes, fd: int) -> None:
     """Judge-side protocol of one child: load, run each case, report, finish with ``done``."""
     sys.setrecursionlimit(2000)
+    if request.get("setup"):
+        setup(request["setup"])  # before the submission exists: it cannot interfere
     started = time.perf_counter()
     fn = _load(fd, request["source"], request["function"])
     load_seconds = time.perf_counter() - started

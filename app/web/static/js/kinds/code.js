@@ -63,7 +63,10 @@ export function create(question) {
     h("pre", {}, spec.examples.map((e) => `>>> ${e.call}\n${e.result}`).join("\n"))) : null;
   return {
     el: h("div", {},
-      h("p", {}, "Define ", h("code", { class: "signature" }, spec.signature), " (NumPy is available as ", h("code", {}, "np"), ")."),
+      h("p", {}, "Define ", h("code", { class: "signature" }, spec.signature),
+        spec.runtime === "torch" ? " (PyTorch is available as " : " (NumPy is available as ",
+        h("code", {}, spec.runtime === "torch" ? "torch" : "np"), ")."),
+      spec.available === false ? h("p", { class: "notice warn", role: "status" }, `Unavailable on this server: ${spec.unavailable_reason}`) : null,
       examples,
       h("div", { class: "field" },
         h("label", { for: id }, "Your code"),
