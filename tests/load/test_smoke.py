@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ def test_load_smoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         args = argparse.Namespace(
             url=base, users=10, seconds=10.0, capacity=False, capacity_seconds=0.0, targets=False
         )
-        assert asyncio.run(run.main_async(args)) == 0
+        # in a thread of its own: another test (Playwright's sync API) may have left an event
+        # loop running in this one
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(asyncio.run, run.main_async(args)).result() == 0
     table = capsys.readouterr().out
     rows = [
         line.split("|")
