@@ -226,13 +226,17 @@ class JsonCache:
         self.topic = {t.id: catalog.topic(t.id).model_dump_json().encode() for t in topics}
         self.question = {
             qid: catalog.question(qid).model_dump_json().encode()
-            for qid, q in catalog.content.questions.items() if not _randomised(q)
+            for qid, q in catalog.content.questions.items()
+            if not _randomised(q)
         }
         summaries = catalog.questions()
         self._summaries = [(q.topic, q.kind, q.model_dump_json().encode()) for q in summaries]
 
     def questions(self, *, topic: str | None, kind: str | None, limit: int, offset: int) -> bytes:
-        matching = [raw for t, k, raw in self._summaries
-                    if (topic is None or t == topic) and (kind is None or k == kind)]
+        matching = [
+            raw
+            for t, k, raw in self._summaries
+            if (topic is None or t == topic) and (kind is None or k == kind)
+        ]
         page = b",".join(matching[offset : offset + limit])
         return b'{"data":[' + page + b'],"count":' + str(len(matching)).encode() + b"}"

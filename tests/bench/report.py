@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 BENCHES = [
     ("Formula grader vs sympy.simplify", ["tests.bench.math_bench"]),
     ("Code judge vs a fresh python per submission", ["tests.bench.judge_bench"]),
+    ("PyTorch judge vs a fresh python importing torch", ["tests.bench.torch_bench"]),
     ("Demo lab", ["tests.bench.demo_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
