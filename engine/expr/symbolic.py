@@ -2,17 +2,14 @@
 
 The SymPy objects are built node by node from our own tree (never by parsing text), so nothing
 the learner typed is evaluated. Proofs are only attempted where they are cheap and certain:
-rational functions of a few symbols with small integer powers, decided by ``cancel``.
+rational functions of a few symbols with small integer powers, decided exactly.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 import sympy
-from sympy.polys.domains import QQ
-from sympy.polys.fields import field
 
 from engine.expr import ast as A
 
@@ -111,39 +108,102 @@ def _rational(node: A.Node) -> bool:
     return count <= MAX_PROOF_NODES
 
 
-@lru_cache(maxsize=128)
-def _field(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    ring, *gens = field(",".join(names), QQ)
-    return ring, dict(zip(names, gens, strict=True))
+# A polynomial is {exponents: coefficient} over the problem's names; a rational function is a
+# (numerator, denominator) pair. Nothing is cancelled: p/q = r/s is decided by p*s - r*q = 0,
+# which is exact and needs no polynomial gcd.
+Poly = dict[tuple[int, ...], Fraction]
+MAX_TERMS = 400  # a polynomial grown past this is not a small identity: leave it to sampling
+MAX_WORK = 200_000  # coefficient products per proof
 
 
-def _to_fraction(node: A.Node, ring, gens):  # type: ignore[no-untyped-def]
-    match node:
-        case A.Num(value=v):
-            return ring(QQ(v.numerator, v.denominator))
-        case A.Name(name=name):
-            return gens[name]
-        case A.Neg(arg=arg):
-            return -_to_fraction(arg, ring, gens)
-        case A.Bin(op="^", left=left, right=right):
-            power = right.value if isinstance(right, A.Num) else -right.arg.value  # type: ignore[attr-defined]
-            return _to_fraction(left, ring, gens) ** int(power)
-        case A.Bin(op=op, left=left, right=right):
-            x, y = _to_fraction(left, ring, gens), _to_fraction(right, ring, gens)
-            return x + y if op == "+" else x - y if op == "-" else x / y if op == "/" else x * y
-    raise NotSymbolic(type(node).__name__)
+class _Budget:
+    def __init__(self) -> None:
+        self.work = 0
+
+    def mul(self, p: Poly, q: Poly) -> Poly:
+        self.work += len(p) * len(q)
+        if self.work > MAX_WORK:
+            raise NotSymbolic("too large")
+        out: Poly = {}
+        for m1, c1 in p.items():
+            for m2, c2 in q.items():
+                m = tuple(x + y for x, y in zip(m1, m2, strict=True))
+                out[m] = out.get(m, 0) + c1 * c2
+        out = {m: c for m, c in out.items() if c}
+        if len(out) > MAX_TERMS:
+            raise NotSymbolic("too large")
+        return out
+
+    def power(self, p: Poly, k: int, one: Poly) -> Poly:
+        result, base = one, p
+        while k:
+            if k & 1:
+                result = self.mul(result, base)
+            k >>= 1
+            if k:
+                base = self.mul(base, base)
+        return result
+
+
+def _add(p: Poly, q: Poly, sign: int = 1) -> Poly:
+    out = dict(p)
+    for m, c in q.items():
+        out[m] = out.get(m, 0) + sign * c
+    return {m: c for m, c in out.items() if c}
+
+
+def _to_fraction(node: A.Node, index: dict[str, int], budget: _Budget) -> tuple[Poly, Poly]:
+    zero = (0,) * len(index)
+    one: Poly = {zero: Fraction(1)}
+
+    def go(n: A.Node) -> tuple[Poly, Poly]:
+        match n:
+            case A.Num(value=v):
+                return ({zero: Fraction(v)} if v else {}), one
+            case A.Name(name=name):
+                m = [0] * len(index)
+                m[index[name]] = 1
+                return {tuple(m): Fraction(1)}, one
+            case A.Neg(arg=arg):
+                num, den = go(arg)
+                return {m: -c for m, c in num.items()}, den
+            case A.Bin(op="^", left=left, right=right):
+                power = int(right.value if isinstance(right, A.Num) else -right.arg.value)  # type: ignore[attr-defined]
+                num, den = go(left)
+                if power < 0:
+                    if not num:
+                        raise ZeroDivisionError
+                    num, den, power = den, num, -power
+                return budget.power(num, power, one), budget.power(den, power, one)
+            case A.Bin(op=op, left=left, right=right):
+                (a, b), (c, d) = go(left), go(right)
+                if op in "+-":
+                    sign = 1 if op == "+" else -1
+                    if b == d:
+                        return _add(a, c, sign), b
+                    return _add(budget.mul(a, d), budget.mul(c, b), sign), budget.mul(b, d)
+                if op == "/":
+                    if not c:
+                        raise ZeroDivisionError
+                    return budget.mul(a, d), budget.mul(b, c)
+                return budget.mul(a, c), budget.mul(b, d)
+        raise NotSymbolic(type(n).__name__)
+
+    return go(node)
 
 
 def prove_equal(a: A.Node, b: A.Node) -> bool:
-    """True when ``a - b`` is exactly 0 as a rational function; False when not tried or not
-    proved. Uses SymPy's sparse rational-function field, which is fast for small problems."""
+    """True when ``a - b`` is exactly 0 as a rational function over the rationals; False when
+    not tried or not proved. Exact arithmetic on sparse polynomials, bounded in size."""
     if not (_rational(a) and _rational(b)):
         return False
-    names = tuple(sorted(A.names_in(a) | A.names_in(b))) or ("_",)
-    ring, gens = _field(names)
+    index = {name: i for i, name in enumerate(sorted(A.names_in(a) | A.names_in(b)))}
+    budget = _Budget()
     try:
-        return _to_fraction(a, ring, gens) - _to_fraction(b, ring, gens) == 0
-    except ZeroDivisionError:
+        p, q = _to_fraction(a, index, budget)
+        r, s = _to_fraction(b, index, budget)
+        return not _add(budget.mul(p, s), budget.mul(r, q), -1)
+    except (ZeroDivisionError, NotSymbolic):
         return False
 
 

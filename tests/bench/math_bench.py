@@ -3,6 +3,15 @@
 Run: ``python -m tests.bench.math_bench`` (add ``--warm`` to keep prepared targets cached, as the
 service does between attempts). Prints p50/p99 latency per check for Descent (cold: every
 target prepared from scratch) and for the baseline on the same checks, and the ratio.
+
+Both sides are timed the same way: one untimed pass over the checks first (so neither pays for
+process-wide lazy set-up, such as imports or mpmath's tables, inside the first check that needs
+it), then every check ``--reps`` times, each time from a cold start — targets prepared again and
+SymPy's cache cleared (else SymPy would answer repeats from memory) — with no garbage collection
+inside the timed call (as ``timeit`` does); the median of those repetitions is the check's
+latency. ``--flush`` adds a full garbage collection before every timed call: walking the whole
+heap evicts the CPU caches, so that is the worst case of a check arriving after unrelated work
+(it roughly doubles a sub-millisecond check and adds about as much to the baseline's).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import time
 from pathlib import Path
 
 import sympy
+from sympy.core.cache import clear_cache
 
 from engine.expr import Problem, VarSpec, grade_expression, parse
 from engine.expr.grade import prepare
@@ -91,60 +101,106 @@ def _timeout(signum, frame):  # type: ignore[no-untyped-def]
     raise TimeoutError
 
 
-def baseline(answer: str, expected: str, variables: dict[str, VarSpec]) -> float | None:
-    """Seconds that ``simplify(a - b) == 0`` takes (capped), or None if it cannot be posed."""
+FLUSH = False  # set by --flush
+
+
+def _cold() -> None:
+    """Forget everything a previous check left behind."""
+    prepare.cache_clear()
+    clear_cache()  # SymPy's own cache
+    if FLUSH:
+        gc.collect()
+
+
+def ours(answer: str, problem: Problem, reps: int, warm: bool) -> float:
+    """Median seconds of ``reps`` gradings of one check."""
+    times = []
+    for _ in range(reps):
+        if warm:
+            grade_expression(answer, problem)
+            if FLUSH:
+                gc.collect()
+        else:
+            _cold()
+        gc.disable()
+        start = time.perf_counter()
+        grade_expression(answer, problem)
+        times.append(time.perf_counter() - start)
+        gc.enable()
+    return statistics.median(times)
+
+
+def pose(answer: str, expected: str, variables: dict[str, VarSpec]):  # type: ignore[no-untyped-def]
+    """``a - b`` as SymPy objects, or None when the check cannot be posed to SymPy."""
     if variables and any(v.shape for v in variables.values()):
         return None  # elementwise functions of matrices have no SymPy counterpart
     try:
         symbols: dict = {}
-        a = to_sympy(parse(answer).node, symbols)
-        b = to_sympy(parse(expected).node, symbols)
+        return to_sympy(parse(answer).node, symbols) - to_sympy(parse(expected).node, symbols)
     except (NotSymbolic, Exception):
         return None
+
+
+def baseline(difference, reps: int) -> float:  # type: ignore[no-untyped-def]
+    """Median seconds that ``simplify(a - b) == 0`` takes (each run capped; a run that hits
+    the cap is not repeated)."""
     signal.signal(signal.SIGALRM, _timeout)
-    gc.collect()
-    start = time.perf_counter()
-    signal.setitimer(signal.ITIMER_REAL, BASELINE_TIMEOUT_S)
-    try:
-        sympy.simplify(a - b) == 0  # noqa: B015  (the comparison is the work being timed)
-    except TimeoutError:
-        pass
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return time.perf_counter() - start
+    times = []
+    for _ in range(reps):
+        _cold()
+        start = time.perf_counter()
+        signal.setitimer(signal.ITIMER_REAL, BASELINE_TIMEOUT_S)
+        try:
+            sympy.simplify(difference) == 0  # noqa: B015  (the comparison is the work timed)
+        except TimeoutError:
+            times.append(time.perf_counter() - start)
+            break
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        times.append(time.perf_counter() - start)
+        if times[-1] > 1.0:
+            break  # far above any median; repeating it only costs time
+    return statistics.median(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--warm", action="store_true", help="keep prepared targets cached")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--reps", type=int, default=3, help="timed runs per check (median)")
+    parser.add_argument(
+        "--flush", action="store_true", help="full garbage collection before each timed call"
+    )
     args = parser.parse_args()
+    global FLUSH
+    FLUSH = args.flush
     items = checks()
-    ours: list[float] = []
-    for answer, expected, variables in items:  # timed like timeit: no GC pause inside a check
-        problem = Problem.build(expected=expected, variables=variables)
-        if args.warm:
-            grade_expression(answer, problem)
-        else:
-            prepare.cache_clear()
-        gc.collect()
-        gc.disable()
-        start = time.perf_counter()
+    problems = [Problem.build(expected=e, variables=v) for _, e, v in items]
+    posed = [None if args.no_baseline else pose(a, e, v) for a, e, v in items]
+    # untimed warm-up of both sides (imports, lazy tables, first-call paths)
+    for (answer, _, _), problem in zip(items, problems, strict=True):
         grade_expression(answer, problem)
-        ours.append(time.perf_counter() - start)
-        gc.enable()
+    for difference in posed[:5]:
+        if difference is not None:
+            sympy.simplify(difference)
+    mine = [
+        ours(answer, problem, args.reps, args.warm)
+        for (answer, _, _), problem in zip(items, problems, strict=True)
+    ]
     paired_ours: list[float] = []
     theirs: list[float] = []
-    for (answer, expected, variables), elapsed in zip(items, ours, strict=True):
-        base = None if args.no_baseline else baseline(answer, expected, variables)
-        if base is not None:
-            theirs.append(base)
+    for difference, elapsed in zip(posed, mine, strict=True):
+        if difference is not None:
+            theirs.append(baseline(difference, args.reps))
             paired_ours.append(elapsed)
     ms = 1000
-    print(f"checks: {len(items)} ({'warm' if args.warm else 'cold'} targets)")
     print(
-        f"descent  p50 {percentile(ours, 0.5) * ms:7.2f} ms  p99 {percentile(ours, 0.99) * ms:7.2f} ms"
-        f"  mean {statistics.mean(ours) * ms:.2f} ms"
+        f"checks: {len(items)} ({'warm' if args.warm else 'cold'} targets; "
+        f"median of {args.reps} runs per check{'; caches flushed' if args.flush else ''})"
+    )
+    print(
+        f"descent  p50 {percentile(mine, 0.5) * ms:7.2f} ms  p99 {percentile(mine, 0.99) * ms:7.2f} ms"
+        f"  mean {statistics.mean(mine) * ms:.2f} ms"
     )
     if theirs:
         print(
