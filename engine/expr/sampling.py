@@ -48,7 +48,7 @@ def draw(
         case "onehot":
             return _onehot(rng, shape)
     if lattice:
-        return rng.choice(LATTICE, shape)
+        return LATTICE[rng.integers(0, len(LATTICE), shape)]
     return rng.normal(0.0, 1.5, shape) * scale
 
 
