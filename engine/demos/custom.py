@@ -1,7 +1,8 @@
 """ "Run with my code": a learner's optimizer step, iterated in the sandbox next to the reference.
 
-The submitted source runs only in the sandbox (through the judge's ``optimizer`` driver, which
-iterates a step function on ``f(w) = ½wᵀAw − bᵀw``), so custom runs use the quadratic objective.
+The submitted source runs only in the sandbox, through the judge's ``optimizer`` driver, which
+iterates the step function on the demo's objective (the quadratic ``½wᵀAw`` with the demo's κ,
+or one of the named test surfaces, whose gradients the sandbox runtime and the demos share).
 The trajectory comes back as plain data and is compared here with the reference trajectory.
 """
 
@@ -63,10 +64,13 @@ class CustomRun:
 
 def _case(c: CustomCode, o: Objective, start: np.ndarray, steps: int, lr: float, hp: Hyper) -> Case:
     _, states, with_t, grad_fn, names = EXERCISES[c.exercise]
-    kappa = float(o.grad(np.array([0.0, 1.0]))[1])
+    if o.name == "quadratic":
+        kappa = float(o.grad(np.array([0.0, 1.0]))[1])
+        surface: dict[str, Any] = {"A": np.diag([1.0, kappa]), "b": np.zeros(2)}
+    else:
+        surface = {"objective": o.name}
     params = {
-        "A": np.diag([1.0, kappa]),
-        "b": np.zeros(2),
+        **surface,
         "w0": start,
         "state": [np.zeros(2) for _ in states],
         "state_names": list(states),
@@ -76,7 +80,9 @@ def _case(c: CustomCode, o: Objective, start: np.ndarray, steps: int, lr: float,
         "hyper": [lr, *(float(getattr(hp, n)) for n in names)],
     }
     return Case(
-        f"{steps} steps on the quadratic from the demo's start", driver="optimizer", params=params
+        f"{steps} steps on the {o.name} objective from the demo's start",
+        driver="optimizer",
+        params=params,
     )
 
 

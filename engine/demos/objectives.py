@@ -10,6 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.sandbox.runtime.surfaces import (
+    beale_grad,
+    beale_terms,
+    himmelblau_grad,
+    rastrigin_grad,
+    rosenbrock_grad,
+    saddle_grad,
+)
+
 Fn = Callable[[np.ndarray], np.ndarray]
 
 
@@ -28,13 +37,6 @@ class Objective:
 
 def _xy(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return w[..., 0], w[..., 1]
-
-
-def _pair(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
-    out = np.empty((*np.shape(gx), 2))
-    out[..., 0] = gx
-    out[..., 1] = gy
-    return out
 
 
 def quadratic(kappa: float) -> Objective:
@@ -58,27 +60,9 @@ def _rosenbrock_f(w: np.ndarray) -> np.ndarray:
     return (1 - x) ** 2 + 100 * (y - x * x) ** 2
 
 
-def _rosenbrock_grad(w: np.ndarray) -> np.ndarray:
-    x, y = _xy(w)
-    inner = 200.0 * (y - x * x)
-    return _pair(2.0 * (x - 1.0) - 2.0 * x * inner, inner)
-
-
-def _beale_terms(w: np.ndarray) -> tuple[np.ndarray, ...]:
-    x, y = _xy(w)
-    return x, y, 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
-
-
 def _beale_f(w: np.ndarray) -> np.ndarray:
-    _, _, a, b, c = _beale_terms(w)
+    _, _, a, b, c = beale_terms(w)
     return a * a + b * b + c * c
-
-
-def _beale_grad(w: np.ndarray) -> np.ndarray:
-    x, y, a, b, c = _beale_terms(w)
-    gx = 2 * a * (y - 1) + 2 * b * (y * y - 1) + 2 * c * (y**3 - 1)
-    gy = 2 * a * x + 4 * b * x * y + 6 * c * x * y * y
-    return _pair(gx, gy)
 
 
 def _saddle_f(w: np.ndarray) -> np.ndarray:
@@ -86,28 +70,13 @@ def _saddle_f(w: np.ndarray) -> np.ndarray:
     return x * x + 0.25 * y**4 - 0.5 * y * y
 
 
-def _saddle_grad(w: np.ndarray) -> np.ndarray:
-    x, y = _xy(w)
-    return _pair(2 * x, y**3 - y)
-
-
 def _himmelblau_f(w: np.ndarray) -> np.ndarray:
     x, y = _xy(w)
     return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
 
 
-def _himmelblau_grad(w: np.ndarray) -> np.ndarray:
-    x, y = _xy(w)
-    a, b = x * x + y - 11, x + y * y - 7
-    return _pair(4 * x * a + 2 * b, 2 * a + 4 * y * b)
-
-
 def _rastrigin_f(w: np.ndarray) -> np.ndarray:
     return 20 + np.sum(w * w - 10 * np.cos(2 * np.pi * w), axis=-1)
-
-
-def _rastrigin_grad(w: np.ndarray) -> np.ndarray:
-    return 2 * w + 20 * np.pi * np.sin(2 * np.pi * w)
 
 
 HIMMELBLAU_MINIMA = (
@@ -119,24 +88,24 @@ HIMMELBLAU_MINIMA = (
 
 FIXED: dict[str, Objective] = {
     "rosenbrock": Objective(
-        "rosenbrock", "(1 − x)² + 100(y − x²)²", _rosenbrock_f, _rosenbrock_grad,
+        "rosenbrock", "(1 − x)² + 100(y − x²)²", _rosenbrock_f, rosenbrock_grad,
         (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),), 0.0,
     ),
     "beale": Objective(
         "beale", "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²",
-        _beale_f, _beale_grad, (1.0, 1.4), (-1.0, 4.5), (-1.5, 2.0), ((3.0, 0.5),), 0.0,
+        _beale_f, beale_grad, (1.0, 1.4), (-1.0, 4.5), (-1.5, 2.0), ((3.0, 0.5),), 0.0,
     ),
     "saddle": Objective(
         "saddle", "x² + ¼y⁴ − ½y²  (saddle at the origin, minima at y = ±1)",
-        _saddle_f, _saddle_grad, (-2.0, 0.001), (-2.5, 2.5), (-2.0, 2.0),
+        _saddle_f, saddle_grad, (-2.0, 0.001), (-2.5, 2.5), (-2.0, 2.0),
         ((0.0, 1.0), (0.0, -1.0)), -0.25,
     ),
     "himmelblau": Objective(
-        "himmelblau", "(x² + y − 11)² + (x + y² − 7)²", _himmelblau_f, _himmelblau_grad,
+        "himmelblau", "(x² + y − 11)² + (x + y² − 7)²", _himmelblau_f, himmelblau_grad,
         (-0.5, -0.5), (-5.0, 5.0), (-5.0, 5.0), HIMMELBLAU_MINIMA, 0.0,
     ),
     "rastrigin": Objective(
-        "rastrigin", "20 + Σ (w² − 10 cos 2πw)", _rastrigin_f, _rastrigin_grad,
+        "rastrigin", "20 + Σ (w² − 10 cos 2πw)", _rastrigin_f, rastrigin_grad,
         (-2.3, 3.2), (-5.12, 5.12), (-5.12, 5.12), ((0.0, 0.0),), 0.0,
     ),
 }  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.demos import objectives as obj
 from engine.demos import plot
@@ -65,15 +65,6 @@ class PathsParams(Params):
     annotate: bool = Field(
         True, description="Show the learning rates in the figure (off for quizzes)"
     )
-
-    @model_validator(mode="after")
-    def _custom_on_the_quadratic(self) -> PathsParams:
-        if self.custom is not None and self.objective != "quadratic":
-            raise ValueError(
-                "custom code runs on the quadratic objective only (the sandbox iterates steps on "
-                "½wᵀAw − bᵀw); set objective to quadratic"
-            )
-        return self
 
 
 def _settings(p: PathsParams) -> tuple[Hyper, Clip, np.ndarray]:

@@ -299,13 +299,14 @@ def adam_step(w, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 BIAS = "m, v = m / (1 - beta1 ** t), v / (1 - beta2 ** t); return w - lr * m / (np.sqrt(v) + eps), beta1 * 0 + m * (1 - beta1 ** t), v * (1 - beta2 ** t)"
 
 
-def _custom(code: str) -> dict:
+def _custom(code: str, objective: str = "quadratic", exercise: str = "adam_step") -> dict:
     from engine.sandbox import default_sandbox
 
     if not default_sandbox().start().enabled:
         pytest.skip("code execution is disabled on this machine")
-    params = {"objective": "quadratic", "optimizers": [{"name": "adam", "lr": 0.1}], "steps": 100,
-              "custom": {"exercise": "adam_step", "code": code}}  # fmt: skip
+    optimizer = {"adam_step": "adam", "momentum_step": "momentum"}[exercise]
+    params = {"objective": objective, "optimizers": [{"name": optimizer, "lr": 0.01}],
+              "steps": 100, "custom": {"exercise": exercise, "code": code}}  # fmt: skip
     out = run_demo("optimizer-paths", params)
     return {
         "summary": out.summary["custom"],
@@ -332,9 +333,30 @@ def test_custom_code_that_does_not_parse_reports_the_error() -> None:
     assert out["data"]["path"] is None and "syntax error" in out["summary"]["feedback"][0]
 
 
-def test_custom_code_needs_the_quadratic_objective() -> None:
-    with pytest.raises(InvalidParams, match="quadratic"):
-        validate_params("optimizer-paths", {"custom": {"exercise": "adam_step", "code": "x = 1"}})
+@pytest.mark.parametrize("objective", ["rosenbrock", "beale", "saddle", "himmelblau", "rastrigin"])
+def test_custom_code_runs_on_every_test_surface(objective: str) -> None:
+    out = _custom(ADAM.format(correction=BIAS), objective)
+    assert out["summary"]["matches_reference"], out["summary"]
+    np.testing.assert_allclose(out["data"]["path"], out["reference"]["path"], atol=1e-9)
+    assert np.isfinite(out["data"]["loss"]).all()
+
+
+MOMENTUM_WRONG_SIGN = """
+def momentum_step(w, grad, velocity, lr=0.01, beta=0.9):
+    velocity = beta * velocity + grad
+    return w + lr * velocity, velocity
+"""
+
+
+def test_custom_code_that_climbs_a_surface_parts_from_the_reference_at_step_one() -> None:
+    out = _custom(MOMENTUM_WRONG_SIGN, "himmelblau", "momentum_step")
+    assert not out["summary"]["matches_reference"]
+    assert out["summary"]["first_deviating_step"] == 1
+
+
+def test_custom_code_needs_a_known_exercise() -> None:
+    with pytest.raises(InvalidParams):
+        validate_params("optimizer-paths", {"custom": {"exercise": "lbfgs_step", "code": "x = 1"}})
 
 
 @pytest.mark.parametrize("module", ["engine.demos.core", "engine.demos.serialize"])

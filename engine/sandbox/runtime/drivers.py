@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .protocol import Spec
+from .surfaces import GRADIENTS
 
 
 class Requirement(Exception):
@@ -80,15 +81,22 @@ def _call(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
 
 
 def _optimizer(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
-    """Iterate a step function on f(w) = ½wᵀAw − bᵀw and return the stacked iterates.
+    """Iterate a step function on f(w) = ½wᵀAw − bᵀw (or on the named demo ``objective``)
+    and return the stacked iterates.
 
     The call is ``fn(w, grad, *state, [t,] *hyper)``; with state the function must return
     ``(w, *state)``; with ``grad_fn`` the gradient function is passed instead of its value.
     """
     p = case["params"]
-    A, b = np.asarray(p["A"], dtype=float), np.asarray(p["b"], dtype=float)
     w, state = np.array(p["w0"], dtype=float), [np.array(s, dtype=float) for s in p["state"]]
-    grad_fn = _quadratic_grad(Spec(A=A, b=b))
+    if p.get("objective") in GRADIENTS:
+        surface = GRADIENTS[p["objective"]]
+
+        def grad_fn(w: np.ndarray) -> np.ndarray:
+            return surface(np.asarray(w, dtype=float))
+    else:
+        A, b = np.asarray(p["A"], dtype=float), np.asarray(p["b"], dtype=float)
+        grad_fn = _quadratic_grad(Spec(A=A, b=b))
     iterates = []
     for k in range(int(p["steps"])):
         grad = grad_fn if p.get("grad_fn") else grad_fn(w)

@@ -55,7 +55,7 @@ export async function render(view, [demoId], query) {
   const customBox = h("div");
   if (hasCustom && exercise && code) {
     custom = { exercise, code };
-    customBox.append(h("p", { class: "notice" }, `Your ${exercise} runs next to the reference (in the sandbox, on the quadratic). `,
+    customBox.append(h("p", { class: "notice" }, `Your ${exercise} runs next to the reference (in the sandbox, on the objective chosen below). `,
       h("button", { type: "button", class: "btn-link", onclick: () => { custom = null; customBox.replaceChildren(); } }, "Remove my code")));
   } else if (exercise) {
     customBox.append(h("p", { class: "notice warn" }, `No code for ${exercise} in this tab: run it on its exercise page first.`));
