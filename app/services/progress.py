@@ -43,10 +43,18 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
-def _latest_scores(session: Session, user_id: int) -> tuple[dict[str, float], list[Attempt]]:
+def _latest_scores(session: Session, user_id: int) -> tuple[dict[str, float], list[Any]]:
+    # only the columns progress needs: answers and verdicts (JSON) are never loaded here
     rows = list(
-        session.scalars(
-            select(Attempt)
+        session.execute(
+            select(
+                Attempt.question_id,
+                Attempt.topic_id,
+                Attempt.status,
+                Attempt.score,
+                Attempt.correct,
+                Attempt.created_at,
+            )
             .where(Attempt.user_id == user_id)
             .order_by(Attempt.created_at, Attempt.id)
         )
@@ -65,6 +73,9 @@ def progress(
         c.question_id: c
         for c in session.scalars(select(ReviewCard).where(ReviewCard.user_id == user_id))
     }
+    by_topic: dict[str, list[Any]] = {}
+    for row in attempts:
+        by_topic.setdefault(row.topic_id, []).append(row)
     topics = []
     for topic_id in topological_order(catalog):
         module = catalog.content.topics[topic_id]
@@ -73,7 +84,7 @@ def progress(
         for qid in qids:
             recall = reviews.retrievability(cards[qid], now) if qid in cards else 1.0
             per_question.append(latest.get(qid, 0.0) * recall)
-        mine = [a for a in attempts if a.topic_id == topic_id]
+        mine = by_topic.get(topic_id, [])
         topics.append(
             {
                 "topic": topic_id,
