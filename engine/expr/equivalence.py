@@ -200,7 +200,10 @@ class Target:
                 break
         target = np.concatenate(targets)
         if not len(target):
-            return []
+            raise TargetError(
+                "the target is not defined at any sampled point (e.g. the log or square root "
+                "of a negative number); check it and the variable domains"
+            )
         merged = {n: np.concatenate([k[n] for k in kept]) for n in kept[0]}
         return [Round({}, merged, target, np.concatenate(specials))]
 

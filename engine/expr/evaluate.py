@@ -88,10 +88,8 @@ def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
             if env.absorbed is False and op in "+-" and isinstance(a, np.ndarray):
                 env.absorbed = _absorbs(a, b)
             return _binary(op, a, b, right)
-        case A.Call(func="log", args=(inner,)) if (
-            not env.perturb and _stable_log(inner, env) is not None
-        ):
-            return _stable_log(inner, env)
+        case A.Call(func="log", args=(inner,)) if (stable := _stable_log(inner, env)) is not None:
+            return stable
         case A.Call(func=func, args=args):
             from engine.expr.functions import call
 
@@ -120,27 +118,42 @@ def _is_one(node: A.Node) -> bool:
 
 def _stable_log(inner: A.Node, env: Env):  # type: ignore[no-untyped-def]
     """log of sigmoid, 1 - sigmoid, softmax and sum(exp) without overflow or log(0): the
-    textbook forms of losses would otherwise be inaccurate at large logits."""
+    textbook forms of losses would otherwise be inaccurate at large logits.
+
+    While a sub-expression is perturbed (derivatives with respect to it), the stable form is
+    used only if the perturbed node lies inside the logits, where the stable form sees it too.
+    """
     match inner:
         case A.Call(func="sigmoid", args=(u,)):
-            return -np.logaddexp(0.0, -_eval(u, env))
-        case A.Bin(op="-", left=one, right=A.Call(func="sigmoid", args=(u,))) if _is_one(one):
-            return -np.logaddexp(0.0, _eval(u, env))
-        case A.Call(func="softmax", args=(z,)):
-            from engine.expr.functions import _logsumexp
+            shell: tuple[A.Node, ...] = (inner,)
+        case A.Bin(op="-", left=one, right=A.Call(func="sigmoid", args=(u,)) as sig) if _is_one(
+            one
+        ):
+            shell = (inner, one, sig)
+        case A.Call(func="softmax", args=(u,)):
+            shell = (inner,)
+        case A.Call(func="sum", args=(A.Call(func="exp", args=(u,)) as exp,)):
+            shell = (inner, exp)
+        case _:
+            return None
+    if env.perturb and any(n in env.perturb for n in shell):
+        return None
+    values = _eval(u, env)
+    if isinstance(inner, A.Call) and inner.func == "sigmoid":
+        return -np.logaddexp(0.0, -values)
+    if isinstance(inner, A.Bin):
+        return -np.logaddexp(0.0, values)
+    if inner.func == "softmax":  # type: ignore[attr-defined]
+        from engine.expr.functions import _logsumexp
 
-            values = _eval(z, env)
-            lse = _logsumexp(values)
-            return values - (
-                lse
-                if values.shape[2] == 1
-                else np.swapaxes(lse, 1, 2).reshape(values.shape[0], values.shape[1], 1)
-            )
-        case A.Call(func="sum", args=(A.Call(func="exp", args=(z,)),)):
-            values = _eval(z, env)
-            top = np.max(values, axis=(1, 2), keepdims=True)
-            return top + np.log(np.sum(np.exp(values - top), axis=(1, 2), keepdims=True))
-    return None
+        lse = _logsumexp(values)
+        return values - (
+            lse
+            if values.shape[2] == 1
+            else np.swapaxes(lse, 1, 2).reshape(values.shape[0], values.shape[1], 1)
+        )
+    top = np.max(values, axis=(1, 2), keepdims=True)
+    return top + np.log(np.sum(np.exp(values - top), axis=(1, 2), keepdims=True))
 
 
 def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:

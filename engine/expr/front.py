@@ -115,6 +115,21 @@ def _check_bounds(node: A.Node, text: str) -> None:
         )
 
 
+_MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)"))
+
+
+def _strip_math_delimiters(text: str) -> tuple[str, bool]:
+    """``$…$``, ``$$…$$``, ``\\[…\\]`` and ``\\(…\\)`` around the whole input become spaces
+    (so positions in messages still point into what was typed); True when there were some."""
+    body = text.strip()
+    lead = len(text) - len(text.lstrip())
+    for left, right in _MATH_DELIMITERS:
+        if len(body) > len(left) + len(right) and body.startswith(left) and body.endswith(right):
+            start, end = lead + len(left), lead + len(body) - len(right)
+            return " " * start + text[start:end] + " " * (len(text) - end), True
+    return text, False
+
+
 def parse(
     text: str,
     *,
@@ -137,11 +152,11 @@ def parse(
         raise ExprError("the input is empty", 0, text)
     if syntax not in ("auto", "ascii", "latex"):
         raise ExprError(f"unknown syntax {syntax!r}; use auto, ascii or latex")
-    folded = fold_unicode(text)
+    folded, delimited = _strip_math_delimiters(fold_unicode(text))
     body, offset = _split_label(folded)
     if not body.strip():
         raise ExprError("nothing after '='", len(folded), text)
-    chosen = detect_syntax(folded) if syntax == "auto" else syntax
+    chosen = ("latex" if delimited else detect_syntax(folded)) if syntax == "auto" else syntax
     scope = make_scope(variables, extra_names, strict)
     try:
         tokens = (lex_latex if chosen == "latex" else lex_ascii)(body)

@@ -393,6 +393,8 @@ class _LatexLexer:
             elif ch == "'":
                 self.add("TRANS", "'", pos)
                 self.i += 1
+            elif ch in ".;" and re.match(r"[.;]\s*(\\\\|\\end\b|&|$)", text[self.i :]):
+                self.i += 1  # sentence punctuation at the end of a line, a case or the input
             else:
                 raise self.error(f"unexpected character {ch!r}")
         self.add("EOF", "", len(text))
@@ -402,7 +404,9 @@ class _LatexLexer:
         """After ``^``: consume ``\\top``, ``{\\top}``, ``\\intercal``, ``{\\mathsf{T}}``."""
         rest = self.text[self.i :]
         match = re.match(
-            r"(\\top|\\intercal|\{\s*(\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\})", rest
+            r"(\\top|\\intercal|\\prime(?![A-Za-z])|"
+            r"\{\s*(\\top|\\intercal|\\prime|\\mathsf\{T\}|\\mathrm\{T\})\s*\})",
+            rest,
         )
         if match:
             self.i += match.end()
@@ -527,7 +531,7 @@ class _LatexLexer:
 
     def text_command(self, pos: int) -> None:
         raw = " ".join(self.group_text().split())
-        lowered = raw.lower().strip(" ,")
+        lowered = raw.lower().strip(" ,.;")
         if lowered in _TEXT_KEYWORDS:
             keyword = _TEXT_KEYWORDS[lowered]
             if keyword:

@@ -21,6 +21,7 @@ from engine.expr.shapes import describe
 from engine.verdict import Feedback
 
 MATCH_RTOL = 1e-6
+MAX_BRANCH_ORDERS = 12  # re-attachments of piecewise values tried by the swapped-branches check
 MAX_CHAIN_CANDIDATES = 12
 
 
@@ -50,8 +51,14 @@ def detector(func: Detector) -> Detector:
     return func
 
 
-def _close(a: list[np.ndarray], b: list[np.ndarray], *, partial: bool = False) -> bool:
-    """All values agree; with ``partial``, wherever ``b`` is defined (at least half the points)."""
+def _close(
+    a: list[np.ndarray], b: list[np.ndarray], *, partial: bool = False, noisy: bool = False
+) -> bool:
+    """All values agree; with ``partial``, wherever ``b`` is defined (at least half the points).
+
+    ``noisy``: ``b`` comes from finite differences, whose absolute error scales with the largest
+    entry, so tiny entries (a softmax output of 1e-8) are compared with that slack.
+    """
     defined = total = 0
     for x, y in zip(a, b, strict=True):
         if x.shape != y.shape:
@@ -61,9 +68,8 @@ def _close(a: list[np.ndarray], b: list[np.ndarray], *, partial: bool = False) -
         defined, total = defined + int(ok.sum()), total + len(ok)
         if not y.size:
             continue
-        tol = MATCH_RTOL * np.maximum(np.abs(x), np.abs(y)) + 1e-9 * max(
-            float(np.mean(np.abs(y))), 1e-12
-        )
+        scale = float(np.max(np.abs(y))) * 1e-6 if noisy else float(np.mean(np.abs(y))) * 1e-9
+        tol = MATCH_RTOL * np.maximum(np.abs(x), np.abs(y)) + max(scale, 1e-21)
         if not (np.isfinite(x).all() and (np.abs(x - y) <= tol).all()):
             return False
     return defined > 0 and 2 * defined >= total
@@ -98,17 +104,25 @@ def swapped_branches(ctx: Context) -> Feedback | None:
         if isinstance(node, A.Piecewise) and len(node.pieces) >= 2:
             values = [v for v, _ in node.pieces]
             conds = [c for _, c in node.pieces]
-            rotated = A.Piecewise(tuple(zip(values[1:] + values[:1], conds, strict=True)))
-            swapped = _replace(ctx.answer.node, node, rotated)
-            try:
-                if _close(ctx.target.values(swapped), _targets(ctx)):
-                    return Feedback(
-                        "branches-swapped",
-                        "the pieces of your piecewise expression are "
-                        "attached to the wrong conditions: swap them",
-                    )
-            except EvalError:
-                continue
+            k = len(values)
+            # the values re-attached: every exchange of two pieces, then every rotation
+            orders = [
+                [j if m == i else i if m == j else m for m in range(k)]
+                for i in range(k)
+                for j in range(i + 1, k)
+            ] + [[(m + shift) % k for m in range(k)] for shift in range(1, k)]
+            for order in list(dict.fromkeys(map(tuple, orders)))[:MAX_BRANCH_ORDERS]:
+                pieces = tuple((values[m], c) for m, c in zip(order, conds, strict=True))
+                swapped = _replace(ctx.answer.node, node, A.Piecewise(pieces))
+                try:
+                    if _close(ctx.target.values(swapped), _targets(ctx)):
+                        return Feedback(
+                            "branches-swapped",
+                            "the pieces of your piecewise expression are "
+                            "attached to the wrong conditions: swap them",
+                        )
+                except EvalError:
+                    continue
     return None
 
 
@@ -116,8 +130,10 @@ def swapped_branches(ctx: Context) -> Feedback | None:
 def transposed(ctx: Context) -> Feedback | None:
     answer = ctx.answer
     target = ctx.target
-    if answer.shape == target.shape and answer.shape[0] != answer.shape[1]:
-        return None
+    if answer.shape == (1, 1) or (
+        answer.shape == target.shape and answer.shape[0] != answer.shape[1]
+    ):
+        return None  # a scalar is its own transpose
     if answer.shape != (target.shape[1], target.shape[0]):
         return None
     try:
@@ -170,6 +186,15 @@ def sign_or_factor(ctx: Context) -> Feedback | None:
     constants: list[float] = per_round  # type: ignore[assignment]
     if all(abs(c - constants[0]) <= 1e-6 * abs(constants[0]) for c in constants):
         c = constants[0]
+        if abs(c - 1) < 1e-3:  # not a factor: a rounded number, or a tiny extra term
+            gap = abs(c - 1)
+            size = f"about {gap:.1g}" if gap >= 1e-6 else "below one in a million"
+            return Feedback(
+                "rounded",
+                f"your answer is very close to the expected one but not equal (relative "
+                f"difference {size}): if you rounded a number, write it exactly "
+                "(a fraction, pi, sqrt(2))",
+            )
         if abs(c + 1) < 1e-6:
             return Feedback(
                 "sign",
@@ -219,7 +244,7 @@ def chain_rule_stopped(ctx: Context) -> Feedback | None:
             answer = ctx.comparison.answer or target.values(ctx.answer.node)
         except (EvalError, ValueError):
             continue
-        if _close(answer, values, partial=True):
+        if _close(answer, values, partial=True, noisy=True):
             return Feedback(
                 "chain-rule",
                 f"this is the derivative with respect to {to_ascii(node)}, "

@@ -8,9 +8,10 @@ from fractions import Fraction
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError, UnknownSymbol
 from engine.expr.lexer import Token
-from engine.expr.names import CONSTANTS, FUNCTIONS, canonical_name, function_name
+from engine.expr.names import CONSTANTS, FUNCTIONS, GREEK, canonical_name, function_name
 
 MAX_DEPTH = 40
+GREEK_NAMES = frozenset(GREEK)
 OPERAND_STARTS = {
     "NUM",
     "ID",
@@ -370,8 +371,8 @@ class Parser:
         if name == "I" or (name.startswith("I_") and name[2:] in self.scope.dims):
             return A.Identity()  # I, or I_p sized by a dimension name
         func = function_name(name)
-        if func and self.starts_operand():
-            return self.call(func, token)
+        if func and (self.starts_operand() or (self.tok.kind == "OP" and self.tok.value == "^")):
+            return self.call(func, token)  # sin x, \operatorname{sech}^2 x, sigmoid^2(z)
         return self.unknown(name, token)
 
     def strip_index(self, name: str) -> str | None:
@@ -394,7 +395,8 @@ class Parser:
         alias = name.replace("_", "")
         if self.scope.known(alias):
             return A.Name(alias)
-        parts = self.split(name)
+        # a subscripted name (m_t) or a spelled Greek letter (beta) is one symbol, never b·eta
+        parts = None if "_" in name or name in GREEK_NAMES else self.split(name)
         if parts:
             return self.product(parts)
         raise UnknownSymbol(
@@ -409,10 +411,16 @@ class Parser:
             return []
         for end in range(len(name), 0, -1):
             head = canonical_name(name[:end])
-            if self.scope.known(head) or head in CONSTANTS:
-                rest = self.split(name[end:].lstrip("_"))
+            if self.scope.known(head) or head in CONSTANTS or head == "I":
+                rest = self.split(name[end:])
                 if rest is not None:
-                    node: A.Node = A.Name(head) if self.scope.known(head) else A.Const(head)
+                    node: A.Node = (
+                        A.Name(head)
+                        if self.scope.known(head)
+                        else A.Identity()
+                        if head == "I"
+                        else A.Const(head)
+                    )
                     return [node, *rest]
         return None
 
@@ -435,7 +443,7 @@ class Parser:
     def call(self, func: str, token: Token) -> A.Node:
         base = self.log_base() if self.tok.kind == "LOGBASE" else None
         power: A.Node | None = None
-        if self.tok.kind == "OP" and self.tok.value == "^" and self.latex:
+        if self.tok.kind == "OP" and self.tok.value == "^":
             caret = self.next()
             power = self.parse_exponent(caret)
         if func == "piecewise" and self.tok.kind == "LP":

@@ -156,7 +156,8 @@ def _eval(node: A.Node, p):  # type: ignore[no-untyped-def]
                 return mpmath.mpf(float(text))  # a decimal literal is an IEEE double
             return mpmath.mpf(v.numerator) / v.denominator
         case A.Const(name=name):
-            return mpmath.pi if name == "pi" else mpmath.e
+            # mpmath's constants are lazy: fix their digits now, at the working precision
+            return +mpmath.pi if name == "pi" else +mpmath.e
         case A.Name(name=name):
             return p[name]
         case A.Neg(arg=arg):

@@ -305,6 +305,12 @@ def test_bad_expected_target_is_422_with_loc(client: TestClient) -> None:
     assert "unexpected end of input" in problem["errors"][0]["msg"]
 
 
+def test_target_undefined_everywhere_is_422(client: TestClient) -> None:
+    problem = assert_problem(client.post(CHECK, json={"expected": "sqrt(-1 - x^2)", "answer": "1"}))
+    assert problem["type"] == "/problems/invalid-target"
+    assert "not defined at any sampled point" in problem["errors"][0]["msg"]
+
+
 def test_bad_derivative_target_is_422_with_loc(client: TestClient) -> None:
     problem = assert_problem(
         client.post(CHECK, json={"derivative_of": "sum(", "wrt": "x", "answer": "x"})
