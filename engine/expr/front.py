@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError
-from engine.expr.lexer import fold_unicode, lex_ascii, lex_latex
+from engine.expr.lexer import fold_unicode_with_map, known_command, lex_ascii, lex_latex
 from engine.expr.mathml import to_mathml
-from engine.expr.names import canonical_name
+from engine.expr.names import GREEK, canonical_name
 from engine.expr.parser import Parser, Scope
 from engine.expr.printer import to_ascii, to_latex
 from engine.expr.shapes import Shape, from_declared, infer
 
 MAX_CHARS = 2000
 MAX_NODES = 600
+MAX_TREE_DEPTH = 320  # a sum of 300 terms is a tree 300 deep
 MAX_EXPONENT = 10_000
 MAX_FACTORIAL_ARG = 1000
 DOMAINS = ("real", "positive", "nonnegative", "unit", "binary", "sign", "onehot", "integer")
@@ -56,9 +57,18 @@ def detect_syntax(text: str) -> str:
     return "latex" if re.search(r"\\[A-Za-z{}|,;!]|\\\\|\^\{|_\{", text) else "ascii"
 
 
+_LABEL_CHARS = re.compile(r"[A-Za-z0-9\s/\\'(){}\[\]_^,.;:|*+-]*")
+_LABEL_COMMANDS = {
+    "partial", "nabla", "frac", "dfrac", "tfrac", "hat", "widehat", "bar", "tilde", "mathrm",
+    "operatorname", "mathcal", "mathbf", "boldsymbol", "bm", "ell", "left", "right", "top",
+    "intercal", "prime", "text", "cdot", "varepsilon", "vartheta", "varphi", *GREEK,
+    *(g.capitalize() for g in GREEK),
+}  # fmt: skip
+
+
 def _split_label(text: str) -> tuple[str, int]:
     """Keep what follows the last top-level ``=`` (``dL/dw = …``); return it and its offset."""
-    depth, cut = 0, -1
+    depth, cut, cuts = 0, -1, 0
     for i, ch in enumerate(text):
         if ch in "([{":
             depth += 1
@@ -68,9 +78,25 @@ def _split_label(text: str) -> tuple[str, int]:
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < len(text) else ""
             if (not before or before not in "<>!=") and after != "=":
-                cut = i
+                cut, cuts = i, cuts + 1
     if cut < 0:
         return text, 0
+    if cuts > 1:
+        raise ExprError(
+            f"more than one '=' (at {cut}): write one formula, with at most a label before '='",
+            cut,
+            text,
+        )
+    label = text[:cut]
+    commands = set(re.findall(r"\\([A-Za-z]+)", label))
+    unknown = {c for c in commands - _LABEL_COMMANDS if not known_command(c)}
+    if not _LABEL_CHARS.fullmatch(label) or unknown:
+        raise ExprError(
+            "the part before '=' does not read as a label such as dL/dw or "
+            "\\frac{\\partial L}{\\partial w}: remove it",
+            0,
+            text,
+        )
     return text[cut + 1 :], cut + 1
 
 
@@ -87,7 +113,22 @@ def make_scope(
     return Scope(shapes=shapes, dims=dims, strict=bool(shapes) if strict is None else strict)
 
 
+def _tree_depth(node: A.Node) -> int:
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in current.children())
+    return deepest
+
+
 def _check_bounds(node: A.Node, text: str) -> None:
+    # chains that the parser reads without nesting (x'''', not not …, a + b + … + z) still make
+    # deep trees; every later step walks them recursively
+    if _tree_depth(node) > MAX_TREE_DEPTH:
+        raise LimitError(
+            f"the expression is nested too deeply (more than {MAX_TREE_DEPTH} levels)", None, text
+        )
     count = 0
     for item in A.walk(node):
         count += 1
@@ -152,10 +193,11 @@ def parse(
         raise ExprError("the input is empty", 0, text)
     if syntax not in ("auto", "ascii", "latex"):
         raise ExprError(f"unknown syntax {syntax!r}; use auto, ascii or latex")
-    folded, delimited = _strip_math_delimiters(fold_unicode(text))
+    folded, where = fold_unicode_with_map(text)
+    folded, delimited = _strip_math_delimiters(folded)
     body, offset = _split_label(folded)
     if not body.strip():
-        raise ExprError("nothing after '='", len(folded), text)
+        raise ExprError("nothing after '='", len(text), text)
     chosen = ("latex" if delimited else detect_syntax(folded)) if syntax == "auto" else syntax
     scope = make_scope(variables, extra_names, strict)
     try:
@@ -164,12 +206,12 @@ def parse(
     except RecursionError:
         raise LimitError("the expression is nested too deeply", None, text) from None
     except ExprError as exc:
-        if exc.position is not None and offset:
-            shifted = exc.position + offset
-            exc.message = re.sub(rf"\bat {exc.position}\b", f"at {shifted}", exc.message)
+        if exc.position is not None:  # back to a position in what was typed
+            typed = where[min(exc.position + offset, len(where) - 1)]
+            exc.message = re.sub(rf"\bat {exc.position}\b", f"at {typed}", exc.message)
             exc.args = (exc.message,)
-            exc.position = shifted
-        exc.text = folded
+            exc.position = typed
+        exc.text = text
         raise
     _check_bounds(node, text)
     shapes = {name: from_declared(dims) for name, dims in scope.shapes.items()}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.expr.equivalence import Target, TargetError
-from engine.expr.errors import ExprError, ShapeError
+from engine.expr.errors import ExprError, LimitError, ShapeError
 from engine.expr.front import Parsed, VarSpec, parse
 from engine.expr.mistakes import Context, KnownMistake, diagnose
 from engine.expr.names import canonical_name
@@ -109,6 +109,13 @@ def _invalid(exc: ExprError) -> Verdict:
 
 
 def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
+    try:
+        return _check_parsed_line(text, problem, prepared)
+    except RecursionError:  # a last guard: the parser bounds depth, so this should not happen
+        return _invalid(LimitError("the expression is nested too deeply", None, text))
+
+
+def _check_parsed_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
     try:
         answer = _parse_answer(text, problem, prepared)
     except ShapeError as exc:

@@ -10,6 +10,7 @@ from engine.expr.errors import ExprError
 from engine.expr.names import GREEK, UNICODE_GREEK, UNICODE_OPS
 
 MAX_NUMBER_DIGITS = 40
+MAX_LITERAL = 1e300
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Token:
     split_letters: bool = False  # a LaTeX run of letters, which means a product unless declared
 
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _ASCII_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _SIMPLE = {
     "+": "OP",
@@ -48,21 +49,72 @@ _ASCII_KEYWORDS = {
 }
 
 
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-", strict=True))
+_HATS = {"y\u0302": "yhat", "p\u0302": "phat"}
+# Letters that only look like Latin ones: an omicron in "cοs" would make a new name
+_HOMOGLYPHS = {"ο": "o", "Ο": "O"}
+
+
 def fold_unicode(text: str) -> str:
     """Map Unicode operators, superscripts and letters with accents to plain input."""
-    text = unicodedata.normalize("NFC", text).replace("y\u0302", "yhat").replace("p\u0302", "phat")
-    return "".join(UNICODE_OPS.get(ch, UNICODE_GREEK.get(ch, ch)) for ch in text)
+    return fold_unicode_with_map(text)[0]
+
+
+def fold_unicode_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold as :func:`fold_unicode`; also return, for every folded character (and the end),
+    the index of the character of ``text`` it came from, so errors point at what was typed.
+
+    ``x²³`` becomes ``x^(23)``, ``x⁻¹`` becomes ``x^(-1)``, and ``ᵀ`` becomes ``^T `` (with a
+    space, so ``xᵀy`` is ``x^T y``).
+    """
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _SUPERSCRIPTS:
+            j = i
+            while j < len(text) and text[j] in _SUPERSCRIPTS:
+                j += 1
+            run = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+            piece, consumed = (f"^{run}" if len(run) == 1 else f"^({run})"), j - i
+        elif text[i : i + 2] in _HATS:
+            piece, consumed = _HATS[text[i : i + 2]], 2
+        elif ch in _HOMOGLYPHS:
+            raise ExprError(
+                f"{ch!r} at {i} is a Greek letter that looks like the Latin "
+                f"{_HOMOGLYPHS[ch]!r}: type the Latin letter",
+                i,
+                text,
+            )
+        elif ch == "ᵀ":
+            piece, consumed = "^T ", 1
+        else:
+            piece, consumed = UNICODE_OPS.get(ch, UNICODE_GREEK.get(ch, ch)), 1
+        out.append(piece)
+        where.extend([i] * len(piece))
+        i += consumed
+    where.append(len(text))
+    return "".join(out), where
 
 
 def _number(text: str, pos: int) -> tuple[Token, int]:
     match = _NUMBER.match(text, pos)
-    assert match
+    if match is None:
+        raise ExprError(f"unexpected character {text[pos]!r} at {pos}", pos, text)
     digits = match.group(0)
     if len(digits.replace(".", "")) > MAX_NUMBER_DIGITS:
         raise ExprError(f"number too long ({len(digits)} digits) at {pos}", pos, text)
-    if match.group(2) and abs(int(match.group(2)[1:])) > 400:
+    if match.group(2) and abs(int(match.group(2)[1:])) > 300:
         raise ExprError(f"exponent of {digits} is too large at {pos}", pos, text)
+    if abs(float(digits)) > MAX_LITERAL:  # beyond a double: 1.8e308
+        raise ExprError(f"the number {digits} is too large at {pos}", pos, text)
     return Token("NUM", digits, pos), match.end()
+
+
+def _digit(ch: str) -> bool:
+    return "0" <= ch <= "9"  # str.isdigit() is also true of ¹, ⁹ and ①
 
 
 def lex_ascii(text: str) -> list[Token]:
@@ -73,7 +125,7 @@ def lex_ascii(text: str) -> list[Token]:
         ch = text[i]
         if ch.isspace():
             i += 1
-        elif ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        elif _digit(ch) or (ch == "." and i + 1 < n and _digit(text[i + 1])):
             token, i = _number(text, i)
             tokens.append(token)
         elif ch.isalpha() and ch.isascii():
@@ -312,7 +364,14 @@ class _LatexLexer:
         while self.peek() == "_":
             pos = self.i
             self.i += 1
-            sub = self.simple_name(self.group_text(), pos)
+            # an unbraced subscript takes its whole run of letters and digits (lr_min, beta_12)
+            run = re.match(r"[A-Za-z0-9]+", self.text[self.i :])
+            if run and self.peek() not in "{\\":
+                self.i += run.end()
+                raw = run.group(0)
+            else:
+                raw = self.group_text()
+            sub = self.simple_name(raw, pos)
             name = f"{name}_{sub}"
         return name
 
@@ -320,7 +379,9 @@ class _LatexLexer:
         self.tokens.append(Token(kind, value, pos, split))
 
     def add_name(self, name: str, pos: int, split: bool = False) -> None:
-        self.add("ID", self.subscripts(name), pos, split and self.peek() != "_")
+        # a run of letters is a product of single letters (LaTeX's xy), unless subscripted
+        split = split and self.peek() != "_"
+        self.add("ID", self.subscripts(name), pos, split)
 
     def run(self) -> list[Token]:
         text = self.text
@@ -328,7 +389,7 @@ class _LatexLexer:
             ch, pos = text[self.i], self.i
             if ch.isspace():
                 self.i += 1
-            elif ch.isdigit() or (ch == "." and self.peek(1).isdigit()):
+            elif _digit(ch) or (ch == "." and _digit(self.peek(1))):
                 token, self.i = _number(text, self.i)
                 self.tokens.append(token)
             elif ch.isalpha() and ch.isascii():
@@ -345,6 +406,12 @@ class _LatexLexer:
                 self.skip_space()
                 if self.transpose_exponent():
                     self.add("TRANS", "^T", pos)
+                elif self.peek().isascii() and self.peek().isalpha():
+                    # an unbraced superscript is one letter: X^TX is X^T X, e^x y is e^x·y
+                    self.add("OP", "^", pos)
+                    letter, at = self.peek(), self.i
+                    self.i += 1
+                    self.add_name(letter, at)
                 else:
                     self.add("OP", "^", pos)
             elif ch == "_" and self.tokens and self.tokens[-1].kind in ("NORM", "RNORM"):
@@ -547,3 +614,20 @@ class _LatexLexer:
 def lex_latex(text: str) -> list[Token]:
     """Tokenize LaTeX maths such as ``-\\frac{2}{n} X^\\top (y - X\\beta)``."""
     return _LatexLexer(text).run()
+
+
+def known_command(name: str) -> bool:
+    """Is ``\\name`` a LaTeX command this lexer reads?"""
+    return name in (
+        _SKIP_COMMANDS
+        | set(_FUNC_COMMANDS)
+        | set(_OP_COMMANDS)
+        | set(_CMP_COMMANDS)
+        | set(_KW_COMMANDS)
+        | _GREEK_COMMANDS
+        | set(_DECORATIONS)
+        | _STYLE_COMMANDS
+        | _NAME_COMMANDS
+        | {"left", "right", "lvert", "rvert", "lVert", "rVert", "Vert", "frac", "dfrac"}
+        | {"tfrac", "cfrac", "binom", "sqrt", "sum", "mathbb", "begin", "end", "top", "prime"}
+    )

@@ -119,32 +119,37 @@ def _node(node: A.Node) -> str:
 
 def _call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
     func, args = node.func, node.args
-    inner = "<mo>,</mo>".join(_node(a) for a in args)
+
+    def inner() -> str:  # rendered only where used: each argument is rendered once
+        return "<mo>,</mo>".join(_node(a) for a in args)
+
     match func:
         case "sqrt":
-            return f"<msqrt>{inner}</msqrt>"
+            return f"<msqrt>{inner()}</msqrt>"
         case "root":
             return f"<mroot><mrow>{_node(args[0])}</mrow><mrow>{_node(args[1])}</mrow></mroot>"
         case "abs":
-            return f"<mrow><mo>|</mo>{inner}<mo>|</mo></mrow>"
+            return f"<mrow><mo>|</mo>{inner()}<mo>|</mo></mrow>"
         case "norm":
-            return f"<mrow><mo>‖</mo>{inner}<mo>‖</mo></mrow>"
+            return f"<mrow><mo>‖</mo>{inner()}<mo>‖</mo></mrow>"
         case "factorial":
             return f"<mrow>{wrap(args[0], _PREC['post'])}<mo>!</mo></mrow>"
         case "exp":
-            return f"<msup><mi>e</mi><mrow>{inner}</mrow></msup>"
+            return f"<msup><mi>e</mi><mrow>{inner()}</mrow></msup>"
         case "log" if len(args) == 2:
             return (
                 f"<mrow><msub><mi>log</mi><mrow>{_node(args[1])}</mrow></msub>"
                 f"{_fence(_node(args[0]))}</mrow>"
             )
         case "sum":
-            return f"<mrow><mo>∑</mo>{_fence(inner)}</mrow>"
+            return f"<mrow><mo>∑</mo>{_fence(inner())}</mrow>"
         case "indicator":
-            return f'<mrow><mn mathvariant="double-struck">1</mn><mo>[</mo>{inner}<mo>]</mo></mrow>'
+            return (
+                f'<mrow><mn mathvariant="double-struck">1</mn><mo>[</mo>{inner()}<mo>]</mo></mrow>'
+            )
     name = _FUNC_NAMES.get(func, func)
     variant = ' mathvariant="normal"' if len(name) > 1 else ""
-    return f"<mrow><mi{variant}>{name}</mi><mo>&#x2061;</mo>{_fence(inner)}</mrow>"
+    return f"<mrow><mi{variant}>{name}</mi><mo>&#x2061;</mo>{_fence(inner())}</mrow>"
 
 
 def to_mathml(node: A.Node, *, display: bool = False) -> str:

@@ -8,10 +8,27 @@ from fractions import Fraction
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError, UnknownSymbol
 from engine.expr.lexer import Token
-from engine.expr.names import CONSTANTS, FUNCTIONS, GREEK, canonical_name, function_name
+from engine.expr.names import ALIASES, CONSTANTS, FUNCTIONS, GREEK, canonical_name, function_name
 
 MAX_DEPTH = 40
 GREEK_NAMES = frozenset(GREEK)
+
+
+def _minus_one(node: A.Node) -> bool:
+    return isinstance(node, A.Neg) and isinstance(node.arg, A.Num) and node.arg.value == 1
+
+
+def _one_word(raw: str, name: str) -> bool:
+    """A spelled Greek letter, an alias (eps) or a hatted name (yhat) typed in LaTeX without a
+    backslash is one symbol, not a product of letters."""
+    return (
+        name in GREEK_NAMES
+        or raw in ALIASES
+        or (len(name) > 3 and name.endswith(("hat", "bar", "tilde")))
+        or "_" in name
+    )
+
+
 OPERAND_STARTS = {
     "NUM",
     "ID",
@@ -119,7 +136,10 @@ class Parser:
     def parse_not(self) -> A.Node:
         if self.tok.kind == "KW" and self.tok.value == "not":
             self.next()
-            return A.Logic("not", (self.parse_not(),))
+            self.enter()
+            operand = self.parse_not()
+            self.depth -= 1
+            return A.Logic("not", (operand,))
         return self.parse_cmp()
 
     def parse_cmp(self) -> A.Node:
@@ -154,7 +174,9 @@ class Parser:
             if self.tok.kind == "OP" and self.tok.value in "*/@":
                 op = self.next().value
                 node = A.Bin(op, node, self.parse_unary())
-            elif self.starts_operand() and not (self.tok.kind == "NORM" and self.closing_norm()):
+            elif self.starts_operand() and not (
+                self.tok.kind == "NORM" and (self.closing_norm() or self.bar_depth > 0)
+            ):
                 node = A.Bin("jux", node, self.parse_power())
             else:
                 return node
@@ -252,6 +274,12 @@ class Parser:
             num, den = self.group(), self.group()
             if token.value == "binomial":
                 return A.Call("binomial", (num, den))
+            if self.derivative_operator(num, den):
+                raise self.error(
+                    "d/dx is an operator, not a value: write the derivative itself "
+                    "(e.g. 2x rather than \\frac{d}{dx} x^2)",
+                    token,
+                )
             return A.Bin("/", num, den)
         if kind == "SQRT":
             return self.sqrt()
@@ -280,6 +308,17 @@ class Parser:
             token = self.tok
             self.tokens[self.k] = Token("NUM", token.value[1:], token.pos + 1)
             return A.Num(Fraction(int(token.value[0])), token.value[0])
+        if (
+            self.latex
+            and self.tok.kind == "ID"
+            and self.tok.split_letters
+            and self.tok.value.isalpha()
+            and len(self.tok.value) > 1
+        ):
+            # \frac ab: an unbraced argument is one letter; the rest is read next
+            token = self.tok
+            self.tokens[self.k] = Token("ID", token.value[1:], token.pos + 1, len(token.value) > 2)
+            return self.name(Token("ID", token.value[0], token.pos))
         return self.parse_postfix()
 
     def delimited(self, kind: str, func: str) -> A.Node:
@@ -300,6 +339,11 @@ class Parser:
         if func == "norm":
             self._norm_open -= 1
         self.bar_depth = saved_bar
+        if func == "abs" and self.tok.kind == "NORM" and self.tok.value == "||":
+            # |x - |y||: the ASCII '||' is two closing bars; the second one stays for the outer
+            closer = self.tok
+            self.tokens[self.k] = Token("BAR", "|", closer.pos + 1)
+            return A.Call(func, (inner,))
         if self.tok.kind not in closers:
             raise self.error(
                 f"the {'|' if func == 'abs' else '‖'} opened at {opener.pos} is never closed"
@@ -371,9 +415,42 @@ class Parser:
         if name == "I" or (name.startswith("I_") and name[2:] in self.scope.dims):
             return A.Identity()  # I, or I_p sized by a dimension name
         func = function_name(name)
-        if func and (self.starts_operand() or (self.tok.kind == "OP" and self.tok.value == "^")):
+        if func and self.tok.kind == "TRANS" and self.tok.value == "'":
+            raise self.error(
+                f"{raw}' is the derivative of a function, which is not read as maths: write "
+                "the derivative out (e.g. sigmoid(z)*(1 - sigmoid(z)))",
+                token,
+            )
+        if func and (self.starts_operand() or self.function_power(name)):
             return self.call(func, token)  # sin x, \operatorname{sech}^2 x, sigmoid^2(z)
         return self.unknown(name, token)
+
+    def derivative_operator(self, num: A.Node, den: A.Node) -> bool:
+        """``\\frac{d}{dx}`` (d not a declared variable)."""
+        if num != A.Name("d") or self.scope.known("d"):
+            return False
+        first = den
+        while isinstance(first, A.Bin) and first.op in ("jux", "*"):
+            first = first.left
+        return first == A.Name("d") and den != first
+
+    def function_power(self, name: str) -> bool:
+        """Is ``name^k`` the start of a function power (``sin^2 x``)? Looks ahead, consuming
+        nothing. A Greek letter that is also a function (σ) is a power of the letter
+        (``\\sigma^2`` is a variance) unless a parenthesis follows the exponent."""
+        if not (self.tok.kind == "OP" and self.tok.value == "^"):
+            return False
+        saved_k, saved_depth = self.k, self.depth
+        try:
+            caret = self.next()
+            self.parse_exponent(caret)
+            if self.tok.kind == "LP":
+                return True
+            return name not in GREEK_NAMES and self.starts_operand()
+        except ExprError:
+            return False
+        finally:
+            self.k, self.depth = saved_k, saved_depth
 
     def strip_index(self, name: str) -> str | None:
         """Inside ``\\sum_i``, ``y_i`` is the entries of the vector ``y``."""
@@ -387,7 +464,7 @@ class Parser:
 
     def unknown(self, name: str, token: Token) -> A.Node:
         if not self.scope.strict:
-            if token.split_letters and self.latex:
+            if token.split_letters and self.latex and not _one_word(token.value, name):
                 return self.product(
                     [A.Name(ch) if ch not in CONSTANTS else A.Const(ch) for ch in name]
                 )
@@ -462,6 +539,10 @@ class Parser:
             node = self.make_call(func, [self.parse_power(), *([base] if base else [])], token)
         else:
             raise self.error(f"{func} needs an argument", token)
+        if power is not None and _minus_one(power) and isinstance(node, A.Call):
+            inverse = "a" + func  # sin^{-1} x is arcsin x, by the usual convention
+            if inverse in FUNCTIONS:
+                return A.Call(inverse, node.args)
         return A.Bin("^", node, power) if power is not None else node
 
     def make_call(self, func: str, args: list[A.Node], token: Token) -> A.Node:

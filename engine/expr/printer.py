@@ -207,25 +207,28 @@ def to_latex(node: A.Node) -> str:
 
 def _latex_call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
     func, args = node.func, node.args
-    inner = ", ".join(to_latex(a) for a in args)
+
+    def inner() -> str:  # rendered only where used: each argument is rendered once
+        return ", ".join(to_latex(a) for a in args)
+
     match func:
         case "sqrt":
-            return rf"\sqrt{{{inner}}}"
+            return rf"\sqrt{{{inner()}}}"
         case "root":
             return rf"\sqrt[{to_latex(args[1])}]{{{to_latex(args[0])}}}"
         case "abs":
-            return rf"\left|{inner}\right|"
+            return rf"\left|{inner()}\right|"
         case "norm":
-            return rf"\left\lVert {inner} \right\rVert"
+            return rf"\left\lVert {inner()} \right\rVert"
         case "factorial":
             return wrap(args[0], _PREC["post"]) + "!"
         case "binomial":
             return rf"\binom{{{to_latex(args[0])}}}{{{to_latex(args[1])}}}"
         case "indicator":
-            return rf"\mathbb{{1}}\left[{inner}\right]"
+            return rf"\mathbb{{1}}\left[{inner()}\right]"
         case "log" if len(args) == 2:
             return rf"\log_{{{to_latex(args[1])}}}\left({to_latex(args[0])}\right)"
         case "sum":
-            return rf"\sum \left({inner}\right)"
+            return rf"\sum \left({inner()}\right)"
     name = _LATEX_FUNCS.get(func, rf"\operatorname{{{func}}}")
-    return rf"{name}\left({inner}\right)"
+    return rf"{name}\left({inner()}\right)"

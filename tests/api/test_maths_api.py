@@ -305,6 +305,18 @@ def test_bad_expected_target_is_422_with_loc(client: TestClient) -> None:
     assert "unexpected end of input" in problem["errors"][0]["msg"]
 
 
+@pytest.mark.parametrize("text", ["1e400 x", "x¹", "not " * 330 + "x > 0", "x" + "!" * 20])
+def test_inputs_that_once_gave_500_are_answered(client: TestClient, text: str) -> None:
+    response = client.post(CHECK, json={"expected": "x", "answer": text})
+    assert response.status_code == 200
+    assert response.json()["status"] in ("invalid", "incorrect", "correct")  # x¹ is x
+    assert client.post("/api/v1/parse", json={"text": text}).status_code == 200
+    as_target = client.post(CHECK, json={"expected": text, "answer": "x"})
+    assert as_target.status_code in (200, 422)
+    if as_target.status_code == 422:
+        assert assert_problem(as_target)["type"] == "/problems/invalid-target"
+
+
 def test_target_undefined_everywhere_is_422(client: TestClient) -> None:
     problem = assert_problem(client.post(CHECK, json={"expected": "sqrt(-1 - x^2)", "answer": "1"}))
     assert problem["type"] == "/problems/invalid-target"

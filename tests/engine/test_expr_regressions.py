@@ -120,3 +120,73 @@ def test_delimiters_do_not_shift_error_positions() -> None:
     with pytest.raises(Exception) as info:
         parse("$x + )$")
     assert info.value.to_dict()["position"] == 5  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "ascii"),
+    [
+        (r"\sigma^2", "sigma^2"),  # a variance, not sigmoid squared
+        (r"\frac{1}{\sigma^2}", "1/sigma^2"),
+        (r"\sigma^2 x", "sigma^2*x"),
+        (r"\sigma^2(z)", "sigmoid(z)^2"),
+        (r"\sin^{-1}(x)", "asin(x)"),
+        (r"\tan^{-1} x", "atan(x)"),
+        ("|x - |y||", "abs(x - abs(y))"),
+        ("|-|y||", "abs(-abs(y))"),
+        ("xᵀy", "x^T*y"),
+        ("x⁻¹ + x²³", "x^(-1) + x^23"),
+        (r"\hat\beta = (X^TX)^{-1}X^Ty", "(X^T*X)^(-1)*X^T*y"),
+        (r"\frac{1}{2} beta", "1/2*beta"),
+        (r"\frac{1}{2} yhat", "1/2*yhat"),
+        (r"\eta \cdot lr_min", "eta*lr_min"),
+        (r"\frac ab", "a/b"),
+    ],
+)
+def test_readings(text: str, ascii: str) -> None:
+    assert parse(text).interpreted_as()["ascii"] == ascii
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x = y = z", "more than one '='"),
+        (r"\write18{ls} = x", "before '='"),
+        ("\\catcode`\\^^M=13 x", "before '='"),
+        ("1e400 x", "too large"),
+        ("x + 1.8e308", "too large"),
+        ("x¹²³⁴⁵⁶⁷⁸⁹⁰⁰⁰⁰", "exponent"),
+        ("①+x", "unexpected character"),
+        ("cοs(x)", "looks like the Latin"),
+        ("not " * 330 + "x > 0", "nested too deeply"),
+        ("x" + "'" * 495, "nested too deeply"),
+        ("tanh'(x)", "derivative"),
+        (r"\frac{\mathrm{d}}{\mathrm{d}x} x^2", "d/dx"),
+    ],
+)
+def test_refused_with_a_message(text: str, message: str) -> None:
+    with pytest.raises(Exception) as info:
+        parse(text)
+    assert message in str(info.value)
+    assert type(info.value).__name__ in ("ExprError", "LimitError")
+
+
+def test_positions_point_into_what_was_typed() -> None:
+    for text, position in [("ŷ − y)", 5), ("√x + )", 5), ("xᵀ + )", 5)]:
+        with pytest.raises(Exception) as info:
+            parse(text)
+        assert info.value.position == position, text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x" + "!" * 20, "factorial(" * 24 + "x" + ")" * 24, "root(" * 30 + "x" + ", 2)" * 30],
+)
+def test_rendering_is_linear_in_nesting(text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    try:
+        parse(text).interpreted_as()
+    except Exception as exc:  # a bound may refuse it; it must not take long either way
+        assert type(exc).__name__ in ("ExprError", "LimitError")
+    assert time.perf_counter() - start < 0.5
