@@ -57,7 +57,7 @@ def detect_syntax(text: str) -> str:
     return "latex" if re.search(r"\\[A-Za-z{}|,;!]|\\\\|\^\{|_\{", text) else "ascii"
 
 
-_LABEL_CHARS = re.compile(r"[A-Za-z0-9\s/\\'(){}\[\]_^,.;:|*+-]*")
+_LABEL_FORBIDDEN = re.compile(r"[`#%&~@\"$<>!?]|\^\^")  # TeX catcode tricks, not maths
 _LABEL_COMMANDS = {
     "partial", "nabla", "frac", "dfrac", "tfrac", "hat", "widehat", "bar", "tilde", "mathrm",
     "operatorname", "mathcal", "mathbf", "boldsymbol", "bm", "ell", "left", "right", "top",
@@ -90,7 +90,7 @@ def _split_label(text: str) -> tuple[str, int]:
     label = text[:cut]
     commands = set(re.findall(r"\\([A-Za-z]+)", label))
     unknown = {c for c in commands - _LABEL_COMMANDS if not known_command(c)}
-    if not _LABEL_CHARS.fullmatch(label) or unknown:
+    if _LABEL_FORBIDDEN.search(label) or unknown:
         raise ExprError(
             "the part before '=' does not read as a label such as dL/dw or "
             "\\frac{\\partial L}{\\partial w}: remove it",

@@ -79,7 +79,18 @@ def _root(x: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 
 def _binomial(n: np.ndarray, k: np.ndarray) -> np.ndarray:
-    return _factorial(n) / (_factorial(k) * _factorial(n - k))
+    """n choose k; for a whole k ≥ 0 the falling factorial n(n−1)…(n−k+1)/k!, which is
+    defined for every n (binomial(−4, 2) = 10), else through the gamma function."""
+    n, k = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(k, dtype=float))
+    out = np.array(_factorial(n) / (_factorial(k) * _factorial(n - k)), dtype=float)
+    whole = (k == np.round(k)) & (k >= 0) & (k <= 170) & np.isfinite(n)
+    if whole.any():
+        kk, nn = k[whole], n[whole]
+        result = np.ones_like(nn)
+        for j in range(int(kk.max())):
+            result = np.where(j < kk, result * (nn - j) / (j + 1), result)
+        out[whole] = result
+    return out
 
 
 def _safe(

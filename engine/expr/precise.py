@@ -206,6 +206,8 @@ def _call(func: str, v: list):  # type: ignore[type-arg]
     if func == "root":
         return _pow(v[0], 1 / v[1])
     if func == "binomial":
+        if v[1] == int(v[1]) and 0 <= v[1] <= 170:  # falling factorial: any n
+            return mpmath.binomial(v[0], v[1])
         return _factorial(v[0]) / (_factorial(v[1]) * _factorial(v[0] - v[1]))
     return _UNARY[func](v[0])
 

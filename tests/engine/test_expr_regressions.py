@@ -190,3 +190,16 @@ def test_rendering_is_linear_in_nesting(text: str) -> None:
     except Exception as exc:  # a bound may refuse it; it must not take long either way
         assert type(exc).__name__ in ("ExprError", "LimitError")
     assert time.perf_counter() - start < 0.5
+
+
+def test_unicode_labels_are_labels() -> None:
+    variables = {"X": V(("n", "p")), "y": V(("n",)), "beta": V(("p",))}
+    problem = Problem.build(expected="2/n X^T (X beta - y)", variables=variables)
+    assert grade_expression("∂L/∂β = 2/n Xᵀ(Xβ − y)", problem).status == "correct"
+
+
+def test_binomial_of_any_n_with_a_whole_k() -> None:
+    problem = Problem.build(expected="n*(n-1)/2", variables={"n": V(domain="integer")})
+    assert grade_expression("binomial(n, 2)", problem).status == "correct"
+    assert grade_expression(r"\binom{n}{2}", problem).status == "correct"
+    assert grade_expression("binomial(n, 3)", problem).status == "incorrect"
