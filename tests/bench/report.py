@@ -50,7 +50,7 @@ HEADLINES = [
     (
         "topic reads (capacity)",
         "Load test (50 learners, loopback)",
-        r"\| topic-read \| \d+ \| (\d+) \|.*\n\ntargets|Capacity: topic-read only.*?\| topic-read \| \d+ \| (\d+) \|",
+        r"Capacity: topic-read only.*?\| topic-read \| \d+ \| (\d+) \|",
     ),
 ]
 
