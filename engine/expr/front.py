@@ -113,24 +113,20 @@ def make_scope(
     return Scope(shapes=shapes, dims=dims, strict=bool(shapes) if strict is None else strict)
 
 
-def _tree_depth(node: A.Node) -> int:
-    deepest, stack = 0, [(node, 1)]
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in current.children())
-    return deepest
-
-
 def _check_bounds(node: A.Node, text: str) -> None:
-    # chains that the parser reads without nesting (x'''', not not …, a + b + … + z) still make
-    # deep trees; every later step walks them recursively
-    if _tree_depth(node) > MAX_TREE_DEPTH:
-        raise LimitError(
-            f"the expression is nested too deeply (more than {MAX_TREE_DEPTH} levels)", None, text
-        )
     count = 0
-    for item in A.walk(node):
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        # chains the parser reads without nesting (x'''', not not …, a + b + … + z) still make
+        # deep trees, and every later step walks them recursively
+        if depth > MAX_TREE_DEPTH:
+            raise LimitError(
+                f"the expression is nested too deeply (more than {MAX_TREE_DEPTH} levels)",
+                None,
+                text,
+            )
+        stack.extend((child, depth + 1) for child in item.children())
         count += 1
         if isinstance(item, A.Bin) and item.op == "^" and isinstance(item.right, A.Num | A.Neg):
             exponent = (

@@ -55,14 +55,10 @@ _HATS = {"y\u0302": "yhat", "p\u0302": "phat"}
 _HOMOGLYPHS = {"ο": "o", "Ο": "O"}
 
 
-def fold_unicode(text: str) -> str:
-    """Map Unicode operators, superscripts and letters with accents to plain input."""
-    return fold_unicode_with_map(text)[0]
-
-
 def fold_unicode_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold as :func:`fold_unicode`; also return, for every folded character (and the end),
-    the index of the character of ``text`` it came from, so errors point at what was typed.
+    """Map Unicode operators, superscripts and letters with accents to plain input; also
+    return, for every folded character (and the end), the index of the character of ``text``
+    it came from, so errors point at what was typed.
 
     ``x²³`` becomes ``x^(23)``, ``x⁻¹`` becomes ``x^(-1)``, and ``ᵀ`` becomes ``^T `` (with a
     space, so ``xᵀy`` is ``x^T y``).

@@ -60,7 +60,9 @@ def _load(fd: int, source: str, name: str) -> Any:
         return None
     namespace: dict[str, Any] = {"__name__": "submission", "__builtins__": builtins}
     try:
-        # The one place where submitted code runs: inside the isolated, limited child.
+        # The one place where submitted code runs, by design: only in the forked child after
+        # rlimits, namespaces, the unprivileged uid and seccomp are in place; never in the
+        # server process, and formulas never reach it (the math engine has its own parser).
         exec(code, namespace)
     except BaseException as exc:
         _send(fd, {"ev": "load-error", "kind": "exception", **_describe(exc)})
