@@ -33,6 +33,11 @@ _PROSE_KEYS = frozenset(
         "explanation",
         "message",
         "title",
+        "label",
+        "claim",
+        "paraphrases",
+        "correction",
+        "follow_up",
     }
 )
 _LATEX_KEYS = frozenset({"latex"})

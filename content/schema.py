@@ -67,13 +67,61 @@ class Concept(Strict):
     weight: float = Field(default=1.0, gt=0)
 
 
+IdeaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=2, max_length=40)]
+Sentence = Annotated[str, Field(min_length=12, max_length=400)]
+
+
+class Idea(Strict):
+    """One claim a strong answer makes, as a full sentence, with paraphrases in other words."""
+
+    id: IdeaId
+    label: Annotated[str, Field(min_length=3, max_length=80)] = Field(
+        description="A short name shown to the learner; must not give the idea away."
+    )
+    claim: Sentence
+    paraphrases: list[Sentence] = Field(min_length=2, max_length=6)
+    weight: float = Field(default=1.0, gt=0, le=3)
+    required: bool = True
+    follow_up: Sentence = Field(
+        description="What an interviewer asks when this idea is missing; also the learner's hint."
+    )
+
+
+class Misconception(Strict):
+    """A wrong claim a candidate is likely to make, and the correction shown when it is made."""
+
+    claim: Sentence
+    paraphrases: list[Sentence] = Field(default=[], max_length=4)
+    correction: Sentence
+    about: IdeaId | None = Field(
+        default=None, description="The idea this claim contradicts, when there is one."
+    )
+
+
 class OpenQuestion(QuestionBase):
-    """A probing question answered in free text, graded against a rubric of concepts."""
+    """A probing question answered in free text, graded against a rubric of ideas."""
 
     kind: Literal["open"] = "open"
     model_answer: Text
-    rubric: list[Concept] = Field(min_length=1)
+    rubric: list[Concept] = []
     pass_score: float = Field(default=0.7, gt=0, le=1)
+    ideas: list[Idea] = Field(default=[], max_length=8)
+    misconceptions: list[Misconception] = Field(default=[], max_length=8)
+
+    @model_validator(mode="after")
+    def _ideas_consistent(self) -> OpenQuestion:
+        ids = [i.id for i in self.ideas]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"idea ids must be unique; repeated: {', '.join(repeated)}")
+        if self.ideas and not any(i.required for i in self.ideas):
+            raise ValueError("mark at least one idea `required: true`")
+        unknown = sorted({m.about for m in self.misconceptions if m.about and m.about not in ids})
+        if unknown:
+            raise ValueError(f"misconception `about` names unknown idea(s): {', '.join(unknown)}")
+        if not self.ideas and not self.rubric:
+            raise ValueError("an open question needs `ideas` (and `misconceptions`)")
+        return self
 
 
 class Option(Strict):
