@@ -62,7 +62,7 @@ def serve(
         ),
     ] = 1,
 ) -> None:
-    """Check the content, migrate the embedded SQLite database and start the server."""
+    """Load the content, migrate the embedded SQLite database and start the server."""
     import uvicorn
 
     from app.db.migrate import upgrade
@@ -99,7 +99,7 @@ def serve(
         return
     from app.main import create_app
 
-    uvicorn.run(create_app(settings, content), **options)  # content is loaded and checked once
+    uvicorn.run(create_app(settings, content), **options)  # content is loaded once
 
 
 @db_cli.command("upgrade")
@@ -134,14 +134,21 @@ def content_check(
         Path | None, typer.Argument(help="Content folder (default: configured).")
     ] = None,
 ) -> None:
-    """Validate every module; print file:line errors (exit 1) or a summary (exit 0)."""
+    """Validate every module and run every question's self-checks; print file:line errors
+    (exit 1) or a summary (exit 0)."""
     from app.settings import get_settings
-    from content import load_content
+    from content import check_content, load_content
 
     folder = directory or get_settings().content_dir
     content = load_content(folder)
     if not content.ok:
         _print_errors(content.errors)
+        raise typer.Exit(1)
+    report = check_content(content)
+    for reason, count in report.skipped.items():
+        typer.echo(f"notice: {reason} ({count} question(s))", err=True)
+    if report.errors:
+        _print_errors(report.errors)
         raise typer.Exit(1)
     kinds = Counter(q.kind for q in content.questions.values())
     by_kind = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar, Union
 
-from pydantic import AfterValidator, BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
+
+from app.services.auth import PASSWORD_RULES, password_problems
+from engine.constants import Domain, SelfRating, Status
+from engine.kinds import Kind as QuestionKind
+from engine.kinds import RichText, kind_names, kinds
+from engine.verdict import Verdict
 
 T = TypeVar("T")
-Kind = Literal["open", "choice", "numeric", "expression", "derivation", "code"]
+Kind = Literal[kind_names()]  # type: ignore[valid-type]  # the registered kinds
 
 
 def _utc(moment: datetime) -> datetime:
@@ -22,11 +28,6 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 class Page(BaseModel, Generic[T]):
     data: list[T]
     count: int = Field(description="Total number of matching items (not only this page).")
-
-
-class RichText(BaseModel):
-    text: str = Field(description="As written, with LaTeX in $…$.")
-    html: str = Field(description="Rendered HTML; maths as MathML.")
 
 
 class SourceRead(BaseModel):
@@ -72,67 +73,14 @@ class TopicRead(TopicSummary):
     questions: list[QuestionSummary]
 
 
-class TextInput(BaseModel):
-    type: Literal["text"] = "text"
+def _union(models: tuple[type[BaseModel], ...], discriminator: str) -> Any:
+    return Annotated[Union[models], Field(discriminator=discriminator)]  # noqa: UP007
 
 
-class OptionRead(BaseModel):
-    id: str
-    text: RichText
-
-
-class ChoiceInput(BaseModel):
-    type: Literal["choice"] = "choice"
-    multiple: bool
-    options: list[OptionRead]
-
-
-class NumberInput(BaseModel):
-    type: Literal["number"] = "number"
-
-
-class VariableRead(BaseModel):
-    shape: list[str]
-    domain: str
-
-
-class ExpressionInput(BaseModel):
-    type: Literal["expression"] = "expression"
-    syntax: str
-    variables: dict[str, VariableRead]
-
-
-class DerivationInput(BaseModel):
-    type: Literal["derivation"] = "derivation"
-    syntax: str
-    variables: dict[str, VariableRead]
-    min_lines: int
-
-
-class CodeExampleRead(BaseModel):
-    call: str
-    result: str
-
-
-class CodeInput(BaseModel):
-    type: Literal["code"] = "code"
-    function: str
-    signature: str
-    starter: str
-    examples: list[CodeExampleRead]
-    runtime: Literal["numpy", "torch"] = Field(
-        default="numpy", description="What the code runs with: NumPy, or PyTorch and NumPy."
-    )
-    available: bool = Field(default=True, description="False when this server cannot run it.")
-    unavailable_reason: str | None = Field(
-        default=None, description="Why it cannot run here (e.g. PyTorch is not installed)."
-    )
-
-
-InputSpec = Annotated[
-    TextInput | ChoiceInput | NumberInput | ExpressionInput | DerivationInput | CodeInput,
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    from engine.kinds import InputSpec
+else:  # what the answer to each registered kind looks like (the kind modules describe it)
+    InputSpec = _union(tuple(k.input for k in kinds()), "type")
 
 
 class QuestionRead(QuestionSummary):
@@ -178,9 +126,6 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-SelfRating = Literal["again", "hard", "good", "easy"]
-
-
 class AttemptCreate(BaseModel):
     answer: str | list[str] = Field(
         description="Text, a number, a formula or source code; a list for choice ids or derivation lines.",
@@ -201,35 +146,48 @@ class FeedbackRead(BaseModel):
     message: str
 
 
-class OptionResult(BaseModel):
-    id: str
-    correct: bool
-    explanation: str
-
-
-class VerdictRead(BaseModel):
+class VerdictBase(BaseModel):
     """The graded result; answer material (model answer, explanations) appears only here."""
 
     question: str | None = None
-    kind: str | None = None
+    kind: str
     attempt: int | None = Field(default=None, description="Id of the stored attempt (signed in)")
-    status: Literal["correct", "partial", "incorrect", "invalid", "error"]
+    status: Status
     correct: bool
     score: float = Field(ge=0, le=1)
     feedback: list[FeedbackRead]
     self_rating: SelfRating | None = None
-    covered: list[str] | None = None
-    missing: list[str] | None = None
-    model_answer: str | None = None
-    options: list[OptionResult] | None = None
-    answer: float | None = None
-    explanation: str | None = None
-    interpreted_as: dict[str, Any] | None = None
-    error: dict[str, Any] | None = Field(
-        default=None, description="Where the input could not be read."
+
+
+def _verdict_model(kind: QuestionKind[Any]) -> type[VerdictBase]:
+    name = "".join(part.capitalize() for part in kind.name.split("-"))
+    model: type[VerdictBase] = create_model(
+        f"{name}Verdict",
+        __base__=(VerdictBase, kind.details),
+        __doc__=f"The verdict on a {kind.name} answer: common fields and the kind's details.",
+        kind=(Literal[kind.name], kind.name),
     )
-    steps: list[dict[str, Any]] | None = None
-    cases: list[dict[str, Any]] | None = None
+    return model
+
+
+VERDICT_MODELS = {k.name: _verdict_model(k) for k in kinds()}
+if TYPE_CHECKING:
+    VerdictRead = VerdictBase
+else:  # one model per kind, told apart by `kind`; each lists exactly the details it adds
+    VerdictRead = _union(tuple(VERDICT_MODELS.values()), "kind")
+
+
+def verdict_read(
+    verdict: Verdict,
+    *,
+    kind: str,
+    question: str | None = None,
+    self_rating: SelfRating | None = None,
+) -> VerdictBase:
+    """The API form of an engine verdict for a question of ``kind``."""
+    return VERDICT_MODELS[kind](
+        question=question, self_rating=self_rating, kind=kind, **verdict.to_dict()
+    )
 
 
 # -- learners ------------------------------------------------------------------------------
@@ -247,8 +205,6 @@ class UserCreate(BaseModel):
 
     @model_validator(mode="after")
     def _strong_password(self) -> UserCreate:
-        from app.services.auth import PASSWORD_RULES, password_problems
-
         problems = password_problems(self.username, self.password)
         if problems:
             raise ValueError(f"{PASSWORD_RULES}: {'; '.join(problems)}")
@@ -344,6 +300,69 @@ class InterviewRead(BaseModel):
     created_at: UtcDatetime
     finished_at: UtcDatetime | None
     report: dict[str, Any] | None
+
+
+# -- the formula checker --------------------------------------------------------------------
+
+MAX_BODY_TEXT = 2_000_000  # the engine refuses long input itself, with a clear verdict
+Syntax = Literal["auto", "ascii", "latex"]
+DimName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$")]
+VarName = Annotated[str, Field(max_length=40)]
+
+
+class VariableIn(BaseModel):
+    shape: list[DimName] = Field(
+        default=[], max_length=2, description="Dimension names; [] is a scalar"
+    )
+    domain: Domain = "real"
+
+
+class ParseRequest(BaseModel):
+    text: str = Field(max_length=MAX_BODY_TEXT, examples=["-2/n * X^T (y - X beta)"])
+    syntax: Syntax = "auto"
+    variables: dict[VarName, VariableIn] = Field(default={}, max_length=50)
+
+
+class ParseError(BaseModel):
+    message: str
+    position: int | None
+    excerpt: str
+
+
+class ParseResult(BaseModel):
+    ok: bool
+    syntax: str | None = None
+    interpreted_as: dict[str, str | None] | None = None
+    shape: list[str] | None = None
+    error: ParseError | None = None
+
+
+class MistakeIn(BaseModel):
+    answer: str = Field(max_length=2000)
+    message: str = Field(max_length=500)
+
+
+class CheckRequest(BaseModel):
+    expected: str | None = Field(default=None, max_length=MAX_BODY_TEXT)
+    derivative_of: str | None = Field(default=None, max_length=MAX_BODY_TEXT)
+    wrt: str | None = Field(default=None, max_length=40)
+    answer: str | None = Field(default=None, max_length=MAX_BODY_TEXT)
+    steps: list[Annotated[str, Field(max_length=MAX_BODY_TEXT)]] | None = Field(
+        default=None, max_length=100
+    )
+    variables: dict[VarName, VariableIn] = Field(default={}, max_length=50)
+    syntax: Syntax = "auto"
+    mistakes: list[MistakeIn] = Field(default=[], max_length=20)
+
+    @model_validator(mode="after")
+    def _one_each(self) -> CheckRequest:
+        if (self.expected is None) == (self.derivative_of is None):
+            raise ValueError("give exactly one target: `expected`, or `derivative_of` with `wrt`")
+        if self.derivative_of is not None and not self.wrt:
+            raise ValueError("`derivative_of` needs `wrt`")
+        if (self.answer is None) == (self.steps is None):
+            raise ValueError("give exactly one of `answer` (one formula) or `steps` (a derivation)")
+        return self
 
 
 # -- Ask Descent ---------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from content.schema import QUESTION_KINDS, Module, Question, QuestionBank
+from content.schema import Module, Question, QuestionBank
 from content.yamlpos import Path_, YamlSyntaxError, line_of, load_with_lines
+from engine.demos import DEMOS, InvalidParams, validate_params
+from engine.kinds import get_kind, kind_names, run_check
 from engine.mathtext import check_text
 
 SEED_SECTIONS_FILE = Path(__file__).resolve().parent / "seed_sections.yaml"
@@ -71,6 +73,8 @@ class ContentSet:
     questions: dict[str, Question] = field(default_factory=dict)
     question_topic: dict[str, str] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    # where each question is written, for the errors of `check_content`
+    question_where: dict[str, tuple[_Source, int]] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +82,7 @@ class ContentSet:
 
     def kind_counts(self) -> dict[str, int]:
         counts = Counter(q.kind for q in self.questions.values())
-        return {kind: counts.get(kind, 0) for kind in QUESTION_KINDS}
+        return {kind: counts.get(kind, 0) for kind in kind_names()}
 
 
 def _field_name(loc: Path_) -> str:
@@ -105,7 +109,7 @@ def _strip_tags(loc: Path_) -> Path_:
     return tuple(
         item
         for i, item in enumerate(loc)
-        if not (i and isinstance(loc[i - 1], int) and item in QUESTION_KINDS)
+        if not (i and isinstance(loc[i - 1], int) and item in kind_names())
     )
 
 
@@ -116,8 +120,8 @@ def _pydantic_errors(src: _Source, exc: ValidationError) -> list[ContentError]:
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown field (check its spelling or remove it)"
-        elif err["type"] == "union_tag_invalid":
-            message = f"unknown question kind; use one of: {', '.join(QUESTION_KINDS)}"
+        elif err["type"] == "union_tag_invalid" and "question kind" not in message:
+            message = f"unknown question kind; use one of: {', '.join(kind_names())}"
         errors.append(src.error(loc, message))
     return errors
 
@@ -194,43 +198,48 @@ def _cycle_errors(content: ContentSet, where: dict[str, _Source]) -> list[Conten
     return errors
 
 
-def _self_check_errors(
-    content: ContentSet, question_where: dict[str, tuple[_Source, int]]
-) -> list[ContentError]:
-    from content.grading import (
-        formula_problem,
-        run_check,  # grading imports the schema; keep the loader light
-    )
-    from content.grading_code import code_checks_runnable
-    from engine.expr import ExprError, prepare
+@dataclass
+class CheckReport:
+    """What ``check_content`` found: errors at ``file:line``, and checks it could not run here."""
 
-    errors = []
+    errors: list[ContentError] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> number of questions
+
+
+def check_content(content: ContentSet) -> CheckReport:
+    """Run what loading does not: every question's own sanity check (a formula target that
+    parses and samples) and its self-checks (sample answers and the verdicts they must get).
+
+    This grades answers, and for code questions starts the sandbox, so it runs in
+    ``descent content check``, the test suite and CI, never at start-up.
+    """
+    report = CheckReport()
     for qid, question in content.questions.items():
-        src, index = question_where[qid]
-        if question.kind in ("expression", "derivation"):
-            field_name = "expected" if question.expected is not None else "derivative_of"
-            try:
-                prepare(formula_problem(question))
-            except ExprError as exc:
-                errors.append(
-                    src.error(("questions", index, field_name), f"target does not work: {exc}")
-                )
-                continue
-        if question.kind == "code" and question.checks and not code_checks_runnable(question):
-            continue  # its code cannot run on this machine (or needs PyTorch): warned once
+        src, index = content.question_where[qid]
+        kind = get_kind(question.kind)
+        problem = kind.problem(question)
+        if problem:
+            field_name = getattr(question, "target_field", "kind")
+            report.errors.append(src.error(("questions", index, field_name), problem))
+            continue
+        if not question.checks:
+            continue
+        skipped = kind.checks_skipped(question)
+        if skipped:
+            report.skipped[skipped] = report.skipped.get(skipped, 0) + 1
+            continue
         for i, check in enumerate(question.checks):
-            problem = run_check(question, check)
-            if problem:
-                errors.append(src.error(("questions", index, "checks", i), problem))
-    return errors
+            failure = run_check(question, check)
+            if failure:
+                report.errors.append(src.error(("questions", index, "checks", i), failure))
+    report.errors.sort()
+    return report
 
 
 def _demo_errors(
     content: ContentSet, where: dict[str, _Source], question_where: dict[str, tuple[_Source, int]]
 ) -> list[ContentError]:
     """Modules' ``demos:`` name registered demos; question figures name one with valid params."""
-    from engine.demos import DEMOS, InvalidParams, validate_params  # plotly: load only here
-
     known = ", ".join(sorted(DEMOS))
     errors = [
         where[topic_id].error(("demos", i), f"unknown demo {demo!r}; known demos: {known}")
@@ -284,10 +293,11 @@ def _validate(src: _Source, content: ContentSet) -> Module | QuestionBank | None
 
 
 def load_content(directory: Path | str) -> ContentSet:
-    """Load and check every ``*.yaml`` file under ``directory``; never raises on bad content.
+    """Load and validate every ``*.yaml`` file under ``directory``; never raises on bad content.
 
     A file is a topic module, or a question bank (``topic:`` + ``questions:``) that adds
-    questions to the module it names.
+    questions to the module it names. Loading grades nothing and runs nothing: the questions'
+    self-checks are :func:`check_content`'s job.
     """
     root = Path(directory)
     content = ContentSet()
@@ -325,6 +335,6 @@ def load_content(directory: Path | str) -> ContentSet:
         _register_questions(content, bank.topic, bank.questions, src, question_where)
     content.errors.extend(_cross_checks(content, where))
     content.errors.extend(_demo_errors(content, where, question_where))
-    content.errors.extend(_self_check_errors(content, question_where))
     content.errors.sort()
+    content.question_where = question_where
     return content

@@ -32,6 +32,7 @@ from typing import Any
 from content.loader import ContentSet
 from content.schema import Module, Question
 from engine.assist import DEMO, QUESTION, AssistIndex, DemoRef, Passage
+from engine.kinds import get_kind
 
 log = logging.getLogger("descent")
 _PLACEHOLDER = re.compile(r"\[\[[^\]]*\]\]")
@@ -72,18 +73,7 @@ def _study(module: Module) -> Iterator[Passage]:
 
 def _answer_text(question: Question) -> str:
     """A question's answer material as one text ("" when it has none worth reading)."""
-    match question.kind:
-        case "open":
-            return question.model_answer
-        case "choice":
-            return "\n\n".join(
-                f"{o.id}) {o.text}{' (correct)' if o.correct else ''}: {o.explanation}"
-                for o in question.options
-            )
-        case "numeric":
-            value = "" if question.answer is None else f"Answer: {question.answer:g}. "
-            return _shown(value + question.explanation)
-    return ""
+    return _shown(get_kind(question.kind).answer_text(question))
 
 
 def _question(topic: str, question: Question) -> Iterator[Passage]:

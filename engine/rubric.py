@@ -6,12 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.textnorm import NEGATION_WINDOW, NEGATIONS, SCOPE_BREAKERS, clauses, stem, tokens
-from engine.verdict import Feedback, Verdict
+from engine.verdict import Details, Feedback, Verdict
 
 DEFAULT_PASS_SCORE = 0.7
-MAX_ANSWER_CHARS = 20_000
 _NEGATION_STEMS = frozenset(stem(w) for w in NEGATIONS)
 _BREAKER_STEMS = frozenset(stem(w) for w in SCOPE_BREAKERS)
+
+
+class KeywordDetails(Details):
+    covered: list[str] = []
+    missing: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,9 @@ def grade_open(
             "incorrect",
             0.0,
             [Feedback("empty", "The answer is empty.")],
-            {"covered": [], "missing": [c.label for c in rubric]},
+            KeywordDetails(missing=[c.label for c in rubric]),
         )
-    answer_clauses = clauses(answer[:MAX_ANSWER_CHARS])
+    answer_clauses = clauses(answer)
     covered = [c for c in rubric if concept_present(c, answer_clauses)]
     missing = [c for c in rubric if c not in covered]
     total = sum(c.weight for c in rubric)
@@ -77,5 +81,5 @@ def grade_open(
     status = "correct" if score >= pass_score else ("partial" if covered else "incorrect")
     feedback = [Feedback("covered", f"You covered: {c.label}.") for c in covered]
     feedback += [Feedback("missing", f"Missing: {c.label}.") for c in missing]
-    details = {"covered": [c.label for c in covered], "missing": [c.label for c in missing]}
+    details = KeywordDetails(covered=[c.label for c in covered], missing=[c.label for c in missing])
     return Verdict(status, score, feedback, details)

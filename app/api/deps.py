@@ -13,6 +13,7 @@ from app.db.models import User
 from app.services import auth
 from app.services.catalog import Catalog
 from app.settings import Settings
+from content.schema import Question
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 # Row ids are INTEGER keys (32-bit on PostgreSQL): a larger path id is a 422, not a DB error.
@@ -37,16 +38,15 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-async def valid_question_id(
+async def valid_question(
     catalog: CatalogDep,
     question_id: Annotated[str, Path(max_length=80, description="Question id")],
-) -> str:
+) -> Question:
     """Resolve a question id once, raising a 404 problem when it is unknown."""
-    catalog.question_model(question_id)
-    return question_id
+    return catalog.question_model(question_id)
 
 
-QuestionId = Annotated[str, Depends(valid_question_id)]
+QuestionDep = Annotated[Question, Depends(valid_question)]
 Token = Annotated[str | None, Depends(oauth2)]
 
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from time import perf_counter
 from typing import Any, TypeVar
 
-from app.errors import ServiceUnavailable
+from app.errors import DemoTimeout, GradingTimeout
 from app.ops.metrics import DEMO_RUNS, DEMO_SECONDS, GRADING_SECONDS, GRADINGS
 from engine.demos import DEMOS, InvalidParams, UnknownDemo
 from engine.expr import ExprError
@@ -36,14 +36,6 @@ FAILURES: tuple[tuple[type[BaseException], str], ...] = (
     (InvalidParams, "invalid"),
     (UnknownDemo, "not-found"),
 )
-
-
-class GradingTimeout(ServiceUnavailable):
-    code, title = "grading-timeout", "Grading timed out"
-
-
-class DemoTimeout(ServiceUnavailable):
-    code, title = "demo-timeout", "Demo timed out"
 
 
 class Abandoned(Exception):
@@ -107,7 +99,7 @@ def graded(
         raise GradingTimeout(
             f"grading took longer than {timeout:g} s and was abandoned; shorten the input"
             " or try again later",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
+            retry_after=RETRY_AFTER_S,
         ) from None
     except Exception as exc:
         _count_grading(kind, _failure(exc), start)
@@ -134,7 +126,7 @@ def demo_run(fn: Callable[[], T], *, demo_id: str, timeout: float) -> T:
         raise DemoTimeout(
             f"the demo took longer than {timeout:g} s and was abandoned; lower its steps or"
             " sizes, or try again later",
-            headers={"Retry-After": str(RETRY_AFTER_S)},
+            retry_after=RETRY_AFTER_S,
         ) from None
     except Exception as exc:
         outcome = _failure(exc)

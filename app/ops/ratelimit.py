@@ -19,7 +19,7 @@ from fastapi import Depends, Request
 from starlette.types import Scope
 
 from app.api.deps import OptionalUser
-from app.errors import DescentError
+from app.errors import RateLimited
 from app.ops.metrics import RATE_LIMITED
 from app.settings import Settings
 
@@ -31,10 +31,6 @@ MAX_ADDRESS = 64
 class Rate:
     per_second: float
     burst: float  # bucket size in tokens: how many requests may come at once
-
-
-class RateLimited(DescentError):
-    status, code, title = 429, "rate-limited", "Too many requests"
 
 
 class TokenBuckets:
@@ -119,7 +115,7 @@ class RateLimiter:
             raise RateLimited(
                 f"too many {bucket} requests from this {'account' if who == 'user' else 'address'};"
                 f" retry in {retry} s",
-                headers={"Retry-After": str(retry)},
+                retry_after=retry,
             )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import ApiToken, User
-from app.errors import DescentError
+from app.errors import TooManyAttempts, Unauthorized, UsernameTaken
 
 PASSWORD_HASH = PasswordHash.recommended()  # argon2id
 USERNAME_RULE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
@@ -28,21 +28,6 @@ PASSWORD_RULES = (
 FAILURE_LIMIT, FAILURE_WINDOW_S = 5, 300
 # Hash a dummy password when the user does not exist so both paths take the same time.
 _DUMMY_HASH = PASSWORD_HASH.hash("not-a-real-password-0")
-
-
-class Unauthorized(DescentError):
-    status, code, title = 401, "unauthorized", "Unauthorized"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
-
-
-class UsernameTaken(DescentError):
-    status, code, title = 409, "username-taken", "Username taken"
-
-
-class TooManyAttempts(DescentError):
-    status, code, title = 429, "too-many-attempts", "Too many attempts"
 
 
 def password_problems(username: str, password: str) -> list[str]:
@@ -86,7 +71,7 @@ class LoginThrottle:
                 retry = int(self.window_s - (now - failures[0])) + 1
                 raise TooManyAttempts(
                     f"too many failed sign-ins for this username; retry in {retry} s",
-                    headers={"Retry-After": str(retry)},
+                    retry_after=retry,
                 )
 
     def fail(self, username: str) -> None:

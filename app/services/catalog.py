@@ -11,18 +11,17 @@ from typing import Any
 from app import schemas as s
 from app.errors import NotFound
 from content import ContentSet
-from content.grading import instantiate
-from content.grading_code import code_runtime, unavailable_reason
 from content.loader import seed_sections
-from content.schema import QUESTION_KINDS, Module, Question
+from content.schema import Module, Question
 from engine.demos import DEMOS, figure_to_plain, run_demo
-from engine.mathtext import latex_to_mathml, render_text
+from engine.kinds import get_kind, instantiate, kind_names, rich
+from engine.mathtext import latex_to_mathml
 
 TITLE_LENGTH = 90
 
 
 def _randomised(question: Question) -> bool:
-    return question.kind == "numeric" and question.answer_from is not None
+    return bool(getattr(question, "randomised", False))
 
 
 @lru_cache(maxsize=256)
@@ -46,10 +45,6 @@ def topic_demos(module: Module) -> list[str]:
     return list(dict.fromkeys([*module.demos, *linked]))
 
 
-def rich(text: str) -> s.RichText:
-    return s.RichText(text=text, html=render_text(text))
-
-
 def _short_title(question: Question) -> str:
     if question.title:
         return question.title
@@ -57,42 +52,9 @@ def _short_title(question: Question) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
-def _variables(question: Question) -> dict[str, s.VariableRead]:
-    return {
-        name: s.VariableRead(shape=list(v.shape), domain=v.domain)
-        for name, v in question.variables.items()  # type: ignore[union-attr]
-    }
-
-
 def input_spec(question: Question) -> s.InputSpec:
     """Describe the expected input of a question without revealing anything that grades it."""
-    match question.kind:
-        case "open":
-            return s.TextInput()
-        case "choice":
-            options = [s.OptionRead(id=o.id, text=rich(o.text)) for o in question.options]
-            return s.ChoiceInput(multiple=question.multiple, options=options)
-        case "numeric":
-            return s.NumberInput()
-        case "expression":
-            return s.ExpressionInput(syntax=question.syntax, variables=_variables(question))
-        case "derivation":
-            return s.DerivationInput(
-                syntax=question.syntax, variables=_variables(question), min_lines=question.min_lines
-            )
-        case "code":
-            examples = [s.CodeExampleRead(call=e.call, result=e.result) for e in question.examples]
-            missing = unavailable_reason(question)
-            return s.CodeInput(
-                function=question.function,
-                signature=question.signature,
-                starter=question.starter,
-                examples=examples,
-                runtime=code_runtime(question) or "numpy",  # type: ignore[arg-type]
-                available=missing is None,
-                unavailable_reason=missing,
-            )
-    raise AssertionError(f"unhandled question kind {question.kind}")
+    return get_kind(question.kind).describe_input(question)
 
 
 class Catalog:
@@ -110,7 +72,7 @@ class Catalog:
                 kind=q.kind,
                 title=_short_title(q),
                 difficulty=q.difficulty,
-                unavailable=unavailable_reason(q),
+                unavailable=get_kind(q.kind).unavailable(q),
             )
             for qid, q in content.questions.items()
         }
@@ -142,7 +104,7 @@ class Catalog:
             sources=[s.SourceRead(id=src, title=sources[src]) for src in module.sources],
             prerequisites=list(module.prerequisites),
             question_count=len(module.questions),
-            question_counts={kind: counts.get(kind, 0) for kind in QUESTION_KINDS},
+            question_counts={kind: counts.get(kind, 0) for kind in kind_names()},
             learning_steps=[rich(t) for t in module.learning_steps],
             insights=[rich(t) for t in module.insights],
             formulas=[

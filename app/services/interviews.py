@@ -10,24 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Attempt, Interview
-from app.errors import DescentError, NotFound
+from app.errors import InterviewClosed, NotFound
 from app.services import progress
 from app.services.catalog import Catalog
+from engine.kinds import get_kind
 
-MINUTES_PER_KIND = {
-    "open": 5,
-    "choice": 2,
-    "numeric": 3,
-    "expression": 4,
-    "derivation": 6,
-    "code": 10,
-}
 DEFAULT_TOPICS = 3
 STUDY_BELOW = 0.7
-
-
-class InterviewClosed(DescentError):
-    status, code, title = 409, "interview-finished", "Interview finished"
 
 
 def _pick_topics(
@@ -72,7 +61,7 @@ def plan(
     ]
     chosen, used = [], 0
     for qid in queue:
-        cost = MINUTES_PER_KIND[catalog.question_model(qid).kind]
+        cost = get_kind(catalog.question_model(qid).kind).interview_minutes
         if used + cost <= minutes or not chosen:
             chosen.append(qid)
             used += cost

@@ -12,6 +12,7 @@ from app import schemas as s
 from app.db.models import Attempt, Interview, ReviewCard, ReviewLog, User
 from app.errors import NotFound
 from app.services import reviews
+from engine.kinds import get_kind
 
 
 def record_attempt(
@@ -22,7 +23,7 @@ def record_attempt(
     topic_id: str,
     kind: str,
     submission: s.AttemptCreate,
-    verdict: s.VerdictRead,
+    verdict: s.VerdictBase,
     interview_id: int | None = None,
 ) -> Attempt:
     """Store a graded attempt and let it review the question's card, in one transaction."""
@@ -64,7 +65,7 @@ def record_attempt(
 def _rating(*, session: Session, attempt: Attempt) -> reviews.Rating | None:
     if attempt.status in ("invalid", "error"):
         return None  # unreadable input says nothing about recall
-    if attempt.kind == "open":  # the rubric is a guide; the learner judges their own recall
+    if get_kind(attempt.kind).self_rated:  # the verdict is a guide; the learner judges recall
         return reviews.RATINGS.get(attempt.self_rating or "")
     was_retry = reviews.retried(
         session=session,
@@ -80,6 +81,32 @@ def _rating(*, session: Session, attempt: Attempt) -> reviews.Rating | None:
         time_taken_ms=attempt.time_taken_ms,
         retried=was_retry,
     )
+
+
+def self_review(*, session: Session, user_id: int, question_id: str, rating: str) -> ReviewCard:
+    """Apply the learner's own rating of an attempted question to its review card."""
+    rows, attempted = list_attempts(
+        session=session, user_id=user_id, question=question_id, topic=None, limit=1, offset=0
+    )
+    if not attempted:
+        raise NotFound(f"attempt {question_id!r} before rating it")
+    card = reviews.review(
+        session=session,
+        user_id=user_id,
+        question_id=question_id,
+        topic_id=rows[0].topic_id,
+        rating=reviews.RATINGS[rating],
+        source="self",
+        attempt_id=rows[0].id,
+    )
+    session.commit()
+    return card
+
+
+def attempted_questions(*, session: Session, user_id: int) -> frozenset[str]:
+    """The ids of every question the learner has attempted."""
+    rows = session.scalars(select(Attempt.question_id).where(Attempt.user_id == user_id).distinct())
+    return frozenset(rows)
 
 
 def list_attempts(

@@ -9,19 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Attempt, ReviewCard, ReviewLog
+from engine.kinds import get_kind
 
 SCHEDULER = Scheduler(enable_fuzzing=False)  # deterministic intervals: learners can plan
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
 RATING_NAMES = {v: k for k, v in RATINGS.items()}
-# An answer faster than this (ms) for its kind counts as "quick": Good becomes Easy.
-QUICK_MS = {
-    "choice": 8_000,
-    "numeric": 20_000,
-    "expression": 25_000,
-    "derivation": 60_000,
-    "code": 120_000,
-    "open": 45_000,
-}
 RETRY_WINDOW = timedelta(hours=12)
 
 
@@ -37,7 +29,7 @@ def evidence_rating(
         return Rating.Again
     if hints_used or retried:
         return Rating.Hard
-    if time_taken_ms is not None and time_taken_ms < QUICK_MS.get(kind, 30_000):
+    if time_taken_ms is not None and time_taken_ms < get_kind(kind).quick_ms:
         return Rating.Easy
     return Rating.Good
 

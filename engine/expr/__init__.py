@@ -6,10 +6,19 @@ Public API: :func:`parse`, :class:`VarSpec`, :class:`Problem`, :func:`grade_expr
 
 from engine.expr.errors import ExprError
 from engine.expr.front import Parsed, VarSpec, parse
-from engine.expr.grade import Problem, grade_derivation, grade_expression, prepare
+from engine.expr.grade import (
+    DerivationDetails,
+    FormulaDetails,
+    Problem,
+    grade_derivation,
+    grade_expression,
+    prepare,
+)
 
 __all__ = [
+    "DerivationDetails",
     "ExprError",
+    "FormulaDetails",
     "Parsed",
     "Problem",
     "VarSpec",

@@ -32,6 +32,12 @@ class ShapeError(ExprError):
     code = "shape"
 
 
+class TransposeError(ShapeError):
+    """A product whose sizes would chain if one factor were transposed."""
+
+    code = "transpose"
+
+
 class LimitError(ExprError):
     """A bound (length, depth, number size, time) was exceeded."""
 

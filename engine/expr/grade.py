@@ -6,15 +6,60 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from engine.expr.equivalence import Target, TargetError
 from engine.expr.errors import ExprError, LimitError, ShapeError
 from engine.expr.front import Parsed, VarSpec, parse
 from engine.expr.mistakes import Context, KnownMistake, diagnose
 from engine.expr.names import canonical_name
-from engine.verdict import Feedback, Verdict
+from engine.verdict import Details, Feedback, Verdict
 
 MAX_STEPS = 30
+# A derivation whose last line is right after a wrong one: half the share of right lines, plus
+# this much for reaching the answer.
+REACHED_ANSWER_CREDIT = 0.25
+Method = Literal["symbolic", "precise", "numeric"]
+METHOD_NOTES: dict[str, str] = {
+    "symbolic": "proved symbolically",
+    "precise": "checked to 25 digits at random points",
+    "numeric": "checked at random points",
+}
+
+
+class InputError(BaseModel):
+    """Where a formula could not be read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    message: str
+    position: int | None = None
+    excerpt: str = ""
+
+
+class FormulaDetails(Details):
+    """What a formula verdict adds: how the answer was read and how equality was settled."""
+
+    interpreted_as: dict[str, str | None] | None = None
+    method: Method | None = None
+    error: InputError | None = None
+
+
+class LineResult(FormulaDetails):
+    """One line of a derivation, graded on its own."""
+
+    line: int
+    text: str
+    status: Literal["correct", "partial", "incorrect", "invalid", "error"]
+    feedback: list[Feedback] = []
+
+
+class DerivationDetails(Details):
+    """What a derivation verdict adds: every line's own result."""
+
+    steps: list[LineResult] = []
 
 
 @dataclass(frozen=True)
@@ -104,8 +149,14 @@ def _parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
     )
 
 
+def _error(exc: ExprError) -> InputError:
+    return InputError(message=exc.message, position=exc.position, excerpt=exc.excerpt())
+
+
 def _invalid(exc: ExprError) -> Verdict:
-    return Verdict("invalid", 0.0, [Feedback(exc.code, exc.message)], {"error": exc.to_dict()})
+    return Verdict(
+        "invalid", 0.0, [Feedback(exc.code, exc.message)], FormulaDetails(error=_error(exc))
+    )
 
 
 def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
@@ -118,22 +169,17 @@ def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
 def _check_parsed_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
     try:
         answer = _parse_answer(text, problem, prepared)
-    except ShapeError as exc:
-        code = "transpose" if "transpose" in exc.message else "shape"
-        return Verdict("incorrect", 0.0, [Feedback(code, exc.message)], {"error": exc.to_dict()})
+    except ShapeError as exc:  # readable, but a product that cannot be formed: a wrong answer
+        details = FormulaDetails(error=_error(exc))
+        return Verdict("incorrect", 0.0, [Feedback(exc.code, exc.message)], details)
     except ExprError as exc:
         return _invalid(exc)
     target = prepared.target.view_for(answer)
     comparison = target.compare(answer)
-    details: dict[str, object] = {"interpreted_as": answer.interpreted_as()}
+    details = FormulaDetails(interpreted_as=answer.interpreted_as())
     if comparison.equal:
-        notes = {
-            "symbolic": "proved symbolically",
-            "precise": "checked to 25 digits at random points",
-            "numeric": "checked at random points",
-        }
-        note = notes[comparison.method]
-        details["method"] = comparison.method
+        note = METHOD_NOTES[comparison.method]
+        details.method = comparison.method
         return Verdict(
             "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
         )
@@ -170,39 +216,39 @@ def grade_derivation(lines: Sequence[str], problem: Problem, *, min_lines: int =
     steps = []
     for i, line in enumerate(lines, start=1):
         verdict = _check_line(line, problem, prepared)
+        shown = verdict.details if isinstance(verdict.details, FormulaDetails) else None
         steps.append(
-            {
-                "line": i,
-                "text": line,
-                "status": verdict.status,
-                "feedback": [f.__dict__ for f in verdict.feedback],
-                **verdict.details,
-            }
+            LineResult(
+                line=i,
+                text=line,
+                status=verdict.status,
+                feedback=verdict.feedback,
+                **(shown.model_dump(exclude_none=True) if shown else {}),
+            )
         )
-    good = [s["status"] == "correct" for s in steps]
-    first_bad = next((s for s in steps if s["status"] != "correct"), None)
+    details = DerivationDetails(steps=steps)
+    good = [s.status == "correct" for s in steps]
+    first_bad = next((s for s in steps if s.status != "correct"), None)
     feedback: list[Feedback] = []
     if first_bad is None:
         if len(lines) < min_lines:
             feedback.append(
                 Feedback("too-few-lines", f"show at least {min_lines} lines of working")
             )
-            return Verdict("partial", 0.5, feedback, {"steps": steps})
-        return Verdict(
-            "correct", 1.0, [Feedback("equivalent", "Every line is correct.")], {"steps": steps}
-        )
-    reason = first_bad["feedback"][-1]["message"] if first_bad["feedback"] else ""
+            return Verdict("partial", 0.5, feedback, details)
+        return Verdict("correct", 1.0, [Feedback("equivalent", "Every line is correct.")], details)
+    reason = first_bad.feedback[-1].message if first_bad.feedback else ""
     feedback.append(
         Feedback(
             "first-wrong-line",
-            f"line {first_bad['line']} is not equivalent to the target: {reason}",
+            f"line {first_bad.line} is not equivalent to the target: {reason}",
         )
     )
     # what was wrong with that line (sign, chain-rule, …), so it can be named and checked
     feedback += [
-        Feedback(f["code"], f"line {first_bad['line']}: {f['message']}")
-        for f in first_bad["feedback"][:-1]
+        Feedback(f.code, f"line {first_bad.line}: {f.message}") for f in first_bad.feedback[:-1]
     ]
+    share = 0.5 * sum(good) / len(good)
     if good[-1]:
-        return Verdict("partial", 0.5 * sum(good) / len(good) + 0.25, feedback, {"steps": steps})
-    return Verdict("incorrect", 0.5 * sum(good) / len(good), feedback, {"steps": steps})
+        return Verdict("partial", share + REACHED_ANSWER_CREDIT, feedback, details)
+    return Verdict("incorrect", share, feedback, details)

@@ -8,7 +8,7 @@ p-vector".
 from __future__ import annotations
 
 from engine.expr import ast as A
-from engine.expr.errors import ShapeError
+from engine.expr.errors import ShapeError, TransposeError
 from engine.expr.names import ELEMENTWISE
 
 Dim = str | int
@@ -29,6 +29,13 @@ def describe(shape: Shape) -> str:
     if rows == 1:
         return f"a row vector of length {cols} (a transposed vector)"
     return f"{_article(rows)} {rows}×{cols} matrix"
+
+
+def mismatch(message: str, *shapes: Shape, hint: bool = False) -> ShapeError:
+    """The error for shapes that do not fit: a transpose mistake when a transpose would chain
+    the product or a row vector (a transposed vector) is involved, else a plain shape error."""
+    rows = any(shape != SCALAR and shape[0] == 1 for shape in shapes)
+    return (TransposeError if hint or rows else ShapeError)(message)
 
 
 def _article(dim: Dim) -> str:
@@ -60,7 +67,7 @@ def _broadcast(a: Shape, b: Shape, what: str) -> Shape:
         return b
     if b == ANY_SQUARE and _square(a):
         return a
-    raise ShapeError(f"cannot {what} {describe(a)} and {describe(b)}")
+    raise mismatch(f"cannot {what} {describe(a)} and {describe(b)}", a, b)
 
 
 def _matmul(a: Shape, b: Shape) -> Shape:
@@ -75,8 +82,11 @@ def _matmul(a: Shape, b: Shape) -> Shape:
         hint = " — did you forget a transpose on the left factor?"
     elif a[1] == b[1]:
         hint = " — did you forget a transpose on the right factor?"
-    raise ShapeError(
-        f"cannot multiply {describe(a)} by {describe(b)}: inner sizes {a[1]} and {b[0]} differ{hint}"
+    raise mismatch(
+        f"cannot multiply {describe(a)} by {describe(b)}: inner sizes {a[1]} and {b[0]} differ{hint}",
+        a,
+        b,
+        hint=bool(hint),
     )
 
 
@@ -136,12 +146,16 @@ def _binary(op: str, a: Shape, b: Shape, right: A.Node) -> Shape:
     if op == "/":
         if is_scalar(b) or a == b or is_scalar(a):
             return _broadcast(a, b, "divide")
-        raise ShapeError(f"cannot divide {describe(a)} by {describe(b)}; use inv() for matrices")
+        raise mismatch(
+            f"cannot divide {describe(a)} by {describe(b)}; use inv() for matrices", a, b
+        )
     if op == "^":
         if is_scalar(a):
             return b  # e^z for a vector z is entrywise
         if not is_scalar(b) and a != b:
-            raise ShapeError(f"an exponent must be a scalar (or match the base), got {describe(b)}")
+            raise mismatch(
+                f"an exponent must be a scalar (or match the base), got {describe(b)}", b
+            )
         return a
     raise TypeError(op)
 
@@ -152,7 +166,7 @@ def _call(func: str, args: list[Shape]) -> Shape:
         return first
     if func in REDUCTIONS:
         if func == "trace" and not _square(first):
-            raise ShapeError(f"trace needs a square matrix, got {describe(first)}")
+            raise mismatch(f"trace needs a square matrix, got {describe(first)}", first)
         return SCALAR
     if func in ("max", "min"):
         return SCALAR if len(args) == 1 else _broadcast(first, args[1], f"take the {func} of")
@@ -167,8 +181,10 @@ def _call(func: str, args: list[Shape]) -> Shape:
         return first
     if func == "dot":
         if first != args[1] or first[1] != 1:
-            raise ShapeError(
-                f"dot needs two vectors of one size, got {describe(first)} and {describe(args[1])}"
+            raise mismatch(
+                f"dot needs two vectors of one size, got {describe(first)} and {describe(args[1])}",
+                first,
+                args[1],
             )
         return SCALAR
     if func == "outer":
@@ -178,10 +194,10 @@ def _call(func: str, args: list[Shape]) -> Shape:
             return (first[0], first[0])
         if _square(first):
             return (first[0], 1)
-        raise ShapeError(f"diag needs a vector or a square matrix, got {describe(first)}")
+        raise mismatch(f"diag needs a vector or a square matrix, got {describe(first)}", first)
     if func == "inv":
         if not _square(first):
-            raise ShapeError(f"only a square matrix has an inverse, got {describe(first)}")
+            raise mismatch(f"only a square matrix has an inverse, got {describe(first)}", first)
         return first
     if func == "logsumexp":
         return SCALAR if first[1] == 1 or first[0] == 1 else (first[0], 1)

@@ -22,6 +22,7 @@ from engine.judge.core import (
     get_exercise,
     register,
 )
+from engine.judge.report import CaseResult, CodeDetails
 from engine.judge.run import MAX_SOURCE_BYTES, judge
 from engine.sandbox.runtime.drivers import drive
 
@@ -42,6 +43,8 @@ __all__ = [
     "MAX_SOURCE_BYTES",
     "TORCH_EXERCISES",
     "Case",
+    "CaseResult",
+    "CodeDetails",
     "Exercise",
     "Mistake",
     "UnknownExercise",

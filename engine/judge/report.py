@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from engine.judge.compare import Outcome, article, compare, factor_note, to_plain
 from engine.judge.core import Case, Exercise
@@ -16,11 +17,35 @@ from engine.judge.text import result as result_text
 from engine.sandbox import RunResult
 from engine.sandbox.runtime.drivers import drive
 from engine.sandbox.runtime.protocol import ProtocolError, decode_output
-from engine.verdict import Feedback, Verdict, invalid
+from engine.verdict import Details, Feedback, Verdict, invalid
 
 MAX_SHOWN_MESSAGES = 3
 ISOLATION_FAILED = 71
 RULE_CODE = re.compile(r"[a-z][a-z-]{0,39}")
+
+
+class CaseResult(BaseModel):
+    """One case as the learner sees it: hidden cases show neither their call nor the expected
+    value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    visible: bool
+    passed: bool
+    message: str = ""
+    max_abs_error: float | None = None
+    max_rel_error: float | None = None
+    call: str | None = Field(default=None, description="The call, for visible cases.")
+    expected: str | None = Field(
+        default=None, description="The expected result, for visible cases that failed."
+    )
+
+
+class CodeDetails(Details):
+    """What a code verdict adds: one entry per case, in the order they ran."""
+
+    cases: list[CaseResult] = []
 
 
 @dataclass
@@ -32,19 +57,20 @@ class CaseReport:
     code: str = ""
     max_abs_error: float | None = None
     max_rel_error: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    call: str | None = None
+    expected: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "name": self.name,
-            "visible": self.visible,
-            "passed": self.passed,
-            "message": self.message,
-            "max_abs_error": _rounded(self.max_abs_error),
-            "max_rel_error": _rounded(self.max_rel_error),
-        }
-        out.update(self.extra)
-        return out
+    def result(self) -> CaseResult:
+        return CaseResult(
+            name=self.name,
+            visible=self.visible,
+            passed=self.passed,
+            message=self.message,
+            max_abs_error=_rounded(self.max_abs_error),
+            max_rel_error=_rounded(self.max_rel_error),
+            call=self.call,
+            expected=self.expected,
+        )
 
 
 def _rounded(x: float | None) -> float | None:
@@ -124,7 +150,7 @@ def build_verdict(exercise: Exercise, function: str, cases: list[Case], run: Run
             "incorrect",
             0.0,
             [Feedback(stop[0], stop[1])],
-            {"cases": [r.to_dict() for r in reports]},
+            CodeDetails(cases=[r.result() for r in reports]),
         )
     return _summarize(reports)
 
@@ -164,7 +190,7 @@ def _case_report(
 ) -> CaseReport:
     report = CaseReport(case.name, case.visible, False)
     if case.visible:
-        report.extra["call"] = call_text(exercise, case)
+        report.call = call_text(exercise, case)
     entry = events.results.get(index)
     if entry is None:
         if index in events.started:
@@ -201,7 +227,7 @@ def _case_report(
     if case.visible and not outcome.passed and case.check is None:
         expected = _reference(exercise, case)
         show = exercise.show or (lambda value, _: result_text(value))
-        report.extra["expected"] = show(expected, case)
+        report.expected = show(expected, case)
     return report
 
 
@@ -247,11 +273,11 @@ def _judge_value(exercise: Exercise, case: Case, got: Any) -> Outcome:
 def _summarize(reports: list[CaseReport]) -> Verdict:
     passed = sum(r.passed for r in reports)
     total = len(reports)
-    cases = [r.to_dict() for r in reports]
+    cases = CodeDetails(cases=[r.result() for r in reports])
     n_visible = sum(r.visible for r in reports)
     if passed == total:
         message = f"all {total} cases passed ({n_visible} visible, {total - n_visible} hidden)"
-        return Verdict("correct", 1.0, [Feedback("all-cases-passed", message)], {"cases": cases})
+        return Verdict("correct", 1.0, [Feedback("all-cases-passed", message)], cases)
     failed = [r for r in reports if not r.passed]
     feedback = [Feedback("cases-failed", f"{len(failed)} of {total} cases failed")]
     seen: set[str] = set()
@@ -260,4 +286,4 @@ def _summarize(reports: list[CaseReport]) -> Verdict:
             seen.add(r.message)
             feedback.append(Feedback(r.code or "case-failed", f"{r.name}: {r.message}"))
     status = "partial" if passed else "incorrect"
-    return Verdict(status, passed / total, feedback, {"cases": cases})
+    return Verdict(status, passed / total, feedback, cases)

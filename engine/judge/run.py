@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.constants import MAX_SOURCE_BYTES
 from engine.judge.core import Case, get_exercise
 from engine.judge.report import build_verdict
 from engine.sandbox import (
@@ -18,8 +19,6 @@ from engine.sandbox import (
 )
 from engine.sandbox.runtime.protocol import BlobWriter, encode_input
 from engine.verdict import Feedback, Verdict, invalid
-
-MAX_SOURCE_BYTES = 64 * 1024
 
 
 def payload(cases: list[Case]) -> tuple[list[dict[str, Any]], bytes]:

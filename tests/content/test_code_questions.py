@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from content import ContentSet
-from content.schema import CodeQuestion
 from engine.judge import EXERCISES, TORCH_EXERCISES, examples, get_exercise
+from engine.kinds.code import CodeQuestion
 
 TOPICS_WITH_CODE = {
     "mse",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from content import ContentSet
-from content.grading import grade
+from engine.kinds import grade
 
 CASES = [
     # (question, answer, lowest score, highest score, correct?)
@@ -84,5 +84,5 @@ def test_hand_written_answers(
 def test_partial_answer_lists_what_is_missing(shipped_content: ContentSet) -> None:
     verdict = grade(shipped_content.questions["mse-outlier-overreaction"], "Switch to Huber loss.")
     assert verdict.status == "partial"
-    assert "Tune the threshold delta" in verdict.details["missing"]
-    assert verdict.details["model_answer"]
+    assert "Tune the threshold delta" in verdict.to_dict()["missing"]
+    assert verdict.to_dict()["model_answer"]

@@ -5,21 +5,19 @@ check passes with one warning and everything else keeps working."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-import content.grading_code as grading_code
 import engine.sandbox.runtimes as runtimes
 from app.db.migrate import upgrade
 from app.main import create_app
 from app.settings import Settings
-from content import ContentSet, load_content
-from content.schema import CodeQuestion
+from content import PACKAGED_CONTENT_DIR, ContentSet, check_content, load_content
 from engine.judge import TORCH_EXERCISES, examples, get_exercise
+from engine.kinds.code import CodeQuestion
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "torch_module"
 HONEST = (
@@ -56,7 +54,7 @@ def test_question_matches_its_exercise(shipped_content: ContentSet, name: str) -
     wrong = [c for c in question.checks if not c.correct]
     assert len(wrong) >= 2 and all(c.feedback for c in wrong)
     topic = shipped_content.question_topic[question.id]
-    assert (Path(grading_code.__file__).parent / "modules" / "torch" / f"{topic}.yaml").is_file()
+    assert (PACKAGED_CONTENT_DIR / "torch" / f"{topic}.yaml").is_file()
 
 
 def _without_torch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,19 +62,18 @@ def _without_torch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         runtimes, "_find_spec", lambda name: None if name == "torch" else real(name)
     )
-    monkeypatch.setattr(grading_code, "_warned", set())
 
 
-def test_without_torch_the_content_check_passes_with_one_warning(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_without_torch_the_content_check_passes_with_one_notice(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _without_torch(monkeypatch)
-    with caplog.at_level(logging.WARNING, logger="descent"):
-        first, second = load_content(FIXTURE), load_content(FIXTURE)
-    assert first.ok and second.ok, first.errors
-    warnings = [r.getMessage() for r in caplog.records if "PyTorch" in r.getMessage()]
-    assert len(warnings) == 1 and "checks skipped" in warnings[0]
-    assert "pip install" in warnings[0]
+    content = load_content(FIXTURE)
+    assert content.ok, content.errors
+    report = check_content(content)
+    assert not report.errors, report.errors
+    (reason,) = report.skipped
+    assert "PyTorch" in reason and "checks skipped" in reason and "pip install" in reason
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from content import ContentSet
-from content.grading import grade, instantiate
+from engine.kinds import grade, instantiate
 from engine.reference import losses
 from engine.variants import ParameterSpec, compute, draw, show
 

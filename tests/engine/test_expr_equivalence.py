@@ -1,6 +1,6 @@
 """Equivalence grading: right answers in other forms pass, typical wrong ones get named.
 
-The table below is the contract of ``grade_expression`` (README, "Formulas and derivations"):
+The table below is the contract of ``grade_expression`` (docs/formulas.md):
 every row is ``(answer, problem, status, first feedback code)``. Problems are declared once in
 ``PROBLEMS``; a row's ``code`` is the code of the first feedback item (``equivalent`` for a
 correct answer, a mistake code such as ``sign`` or ``factor`` when a detector recognises the
@@ -589,7 +589,7 @@ def test_every_mistake_code_is_exercised() -> None:
 def test_issue_matrix_example() -> None:
     verdict = grade_expression("2/n X^T (X beta - y)", PROBLEMS["mse_grad"])
     assert verdict.status == "correct"
-    assert verdict.details["interpreted_as"]["ascii"] == "2/n*X^T*(X*beta - y)"
+    assert verdict.to_dict()["interpreted_as"]["ascii"] == "2/n*X^T*(X*beta - y)"
 
 
 def test_issue_piecewise_example() -> None:
@@ -700,7 +700,7 @@ def test_derivation_all_lines_right() -> None:
     verdict = grade_derivation(MSE_STEPS_RIGHT, PROBLEMS["mse_grad"])
     assert verdict.status == "correct"
     assert verdict.score == 1.0
-    assert [s["status"] for s in verdict.details["steps"]] == ["correct"] * 3
+    assert [s["status"] for s in verdict.to_dict()["steps"]] == ["correct"] * 3
 
 
 def test_derivation_wrong_middle_line_is_partial() -> None:
@@ -710,7 +710,7 @@ def test_derivation_wrong_middle_line_is_partial() -> None:
     assert 0 < verdict.score < 1
     assert verdict.feedback[0].code == "first-wrong-line"
     assert "line 2" in verdict.feedback[0].message
-    assert [s["status"] for s in verdict.details["steps"]] == ["correct", "incorrect", "correct"]
+    assert [s["status"] for s in verdict.to_dict()["steps"]] == ["correct", "incorrect", "correct"]
 
 
 def test_derivation_wrong_last_line_is_incorrect() -> None:
@@ -718,7 +718,7 @@ def test_derivation_wrong_last_line_is_incorrect() -> None:
     verdict = grade_derivation(lines, PROBLEMS["mse_grad"])
     assert verdict.status == "incorrect"
     assert "line 3" in verdict.feedback[0].message
-    assert verdict.details["steps"][2]["feedback"][0]["code"] == "sign"
+    assert verdict.to_dict()["steps"][2]["feedback"][0]["code"] == "sign"
 
 
 def test_derivation_names_the_first_wrong_line() -> None:
@@ -734,7 +734,7 @@ def test_derivation_with_an_unparseable_line() -> None:
     verdict = grade_derivation(lines, PROBLEMS["sigmoid_grad"])
     assert verdict.status == "partial"
     assert "line 2" in verdict.feedback[0].message
-    assert verdict.details["steps"][1]["status"] == "invalid"
+    assert verdict.to_dict()["steps"][1]["status"] == "invalid"
 
 
 def test_derivation_of_a_scalar_loss_in_latex() -> None:
@@ -744,14 +744,14 @@ def test_derivation_of_a_scalar_loss_in_latex() -> None:
         r"\sigma(z) - y",
     ]
     verdict = grade_derivation(lines, PROBLEMS["bce_z"])
-    assert verdict.status == "correct", verdict.details["steps"]
+    assert verdict.status == "correct", verdict.to_dict()["steps"]
 
 
 def test_derivation_continuation_lines_start_with_equals() -> None:
     # Written on a whiteboard, the lines after the first start with "=": an empty label.
     lines = ["dL/dyhat = 2(yhat - y)", "= 2 yhat - 2 y", "= -2(y - yhat)"]
     verdict = grade_derivation(lines, PROBLEMS["sq_grad"])
-    assert verdict.status == "correct", verdict.details["steps"]
+    assert verdict.status == "correct", verdict.to_dict()["steps"]
 
 
 def test_empty_derivation_is_invalid() -> None:

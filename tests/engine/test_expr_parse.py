@@ -1,8 +1,8 @@
 """The formula parser: what each ASCII or LaTeX construct is read as, and where errors are.
 
 Each row is ``(text, expected interpreted_as["ascii"])``; rows in ``SHAPED`` also declare
-variables and check the inferred shape. The constructs are those of the issue and of the
-README section "Formulas and derivations".
+variables and check the inferred shape. The constructs are those of the issue and of
+docs/formulas.md.
 """
 
 from __future__ import annotations

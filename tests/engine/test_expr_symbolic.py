@@ -57,4 +57,4 @@ def test_grader_reports_the_proof() -> None:
     problem = Problem.build(expected="x^3 - 1", variables={"x": VarSpec()})
     verdict = grade_expression("(x-1)*(x^2+x+1)", problem)
     assert verdict.status == "correct"
-    assert verdict.details["method"] == "symbolic"
+    assert verdict.to_dict()["method"] == "symbolic"

@@ -20,7 +20,7 @@ def test_a_correct_implementation_passes(name: str) -> None:
     verdict = judge(exercise=name, source=CORRECT[name])
     assert verdict.correct, [f.message for f in verdict.feedback]
     assert verdict.score == 1.0
-    assert all(case["passed"] for case in verdict.details["cases"])
+    assert all(case["passed"] for case in verdict.to_dict()["cases"])
 
 
 @pytest.mark.parametrize(
@@ -116,9 +116,9 @@ def test_the_case_that_hit_a_limit_is_named() -> None:
         "    return float(np.mean((y_true - y_pred) ** 2))\n"
     )
     verdict = judge(exercise="mse", source=source, limits=Limits(wall_seconds=20))
-    stuck = [c for c in verdict.details["cases"] if "did not finish" in c["message"]]
+    stuck = [c for c in verdict.to_dict()["cases"] if "did not finish" in c["message"]]
     assert len(stuck) == 1 and "CPU time limit" in stuck[0]["message"]
-    assert verdict.details["cases"][0]["passed"]  # the cases before it were judged
+    assert verdict.to_dict()["cases"][0]["passed"]  # the cases before it were judged
 
 
 def test_hidden_inputs_stay_hidden() -> None:
@@ -130,13 +130,13 @@ def test_hidden_inputs_stay_hidden() -> None:
         number(float(v)) for c in cases if not c.visible for a in c.args for v in np.ravel(a)[:3]
     }
     assert not any(v in text for v in hidden_values if len(v) > 4)
-    for shown in verdict.details["cases"]:
+    for shown in verdict.to_dict()["cases"]:
         assert ("call" in shown) == shown["visible"]
 
 
 def test_visible_failures_show_the_call_and_expected_value() -> None:
     verdict = judge(exercise="mse", source=MSE + "    return 1.0\n")
-    first = verdict.details["cases"][0]
+    first = verdict.to_dict()["cases"][0]
     assert first["call"] == "mse(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 2.0]))"
     assert first["expected"] == "0.416667"
 

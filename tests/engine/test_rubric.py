@@ -33,14 +33,14 @@ RUBRIC = [
     ],
 )
 def test_concepts_found(answer: str, covered: set[str]) -> None:
-    assert set(grade_open(answer, RUBRIC).details["covered"]) == covered
+    assert set(grade_open(answer, RUBRIC).to_dict()["covered"]) == covered
 
 
 def test_score_is_covered_weight_over_total() -> None:
     verdict = grade_open("Huber loss.", RUBRIC)
     assert verdict.score == pytest.approx(2 / 4)
     assert verdict.status == "partial"
-    assert verdict.details["missing"] == ["outliers dominate MSE", "threshold delta"]
+    assert verdict.to_dict()["missing"] == ["outliers dominate MSE", "threshold delta"]
 
 
 def test_pass_score_decides_correctness() -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.simple import Choice, grade_choice, grade_numeric, parse_number
+from engine.kinds.choice import Option, grade_choice
+from engine.kinds.numeric import grade_numeric, parse_number
+
+
+def Choice(id: str, correct: bool, explanation: str) -> Option:
+    return Option(id=id, text=id.upper(), correct=correct, explanation=explanation)
+
 
 OPTIONS = [
     Choice("a", True, "A is right"),

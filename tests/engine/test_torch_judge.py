@@ -33,7 +33,7 @@ def test_every_exercise_has_solutions() -> None:
 def test_a_correct_implementation_passes(name: str) -> None:
     verdict = judge(exercise=name, source=CORRECT[name])
     assert verdict.correct, [(f.code, f.message) for f in verdict.feedback]
-    assert all(case["passed"] for case in verdict.details["cases"])
+    assert all(case["passed"] for case in verdict.to_dict()["cases"])
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_hidden_inputs_stay_hidden() -> None:
         number(float(v)) for c in cases if not c.visible for a in c.args for v in np.ravel(a)[:3]
     }
     assert not any(v in text for v in hidden if len(v) > 4)
-    assert all(("call" in c) == c["visible"] for c in verdict.details["cases"])
+    assert all(("call" in c) == c["visible"] for c in verdict.to_dict()["cases"])
 
 
 def test_the_limits_leave_room_for_torch() -> None:

@@ -10,18 +10,11 @@ from fastapi.responses import JSONResponse
 from app import schemas as s
 from app.api.deps import SettingsDep
 from app.api.responses import problems
-from app.errors import DescentError, NotFound
 from app.ops.bounded import demo_run
 from app.ops.ratelimit import DemoLimit
-from app.services.attempts import DISABLED_RETRY_AFTER_S, CodeExecutionDisabled, CodeRunnersBusy
-from engine.demos import DEMOS, InvalidParams, UnknownDemo, render
-from engine.sandbox import SandboxBusy, SandboxDisabled
+from engine.demos import DEMOS, render
 
 router = APIRouter(prefix="/demos", tags=["demos"])
-
-
-class InvalidDemoParams(DescentError):
-    status, code, title = 422, "invalid-demo-params", "Invalid demo parameters"
 
 
 def demo_summaries() -> list[s.DemoSummary]:
@@ -59,24 +52,8 @@ def run_demo(
     ] = None,
 ) -> JSONResponse:
     """Run a demo (seeded: same parameters, same output) and return data, summary and figure."""
-    try:
-        out = demo_run(
-            lambda: render(demo_id, params or {}), demo_id=demo_id, timeout=settings.demo_timeout_s
-        )
-    except UnknownDemo as exc:
-        raise NotFound(str(exc)) from None
-    except InvalidParams as exc:
-        errors = [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors]
-        raise InvalidDemoParams(str(exc), errors=errors) from None
-    except SandboxBusy as exc:
-        raise CodeRunnersBusy(
-            f"every code runner is busy; retry in {exc.retry_after} s",
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from None
-    except SandboxDisabled as exc:
-        raise CodeExecutionDisabled(
-            f"code execution is disabled on this server: {exc}",
-            headers={"Retry-After": str(DISABLED_RETRY_AFTER_S)},
-        ) from None
+    out = demo_run(
+        lambda: render(demo_id, params or {}), demo_id=demo_id, timeout=settings.demo_timeout_s
+    )
     # Already plain JSON: skip re-validating megabytes of floats against the response model.
     return JSONResponse(out)

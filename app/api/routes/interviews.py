@@ -96,17 +96,14 @@ def answer(
     session: SessionDep,
     catalog: CatalogDep,
     settings: SettingsDep,
-) -> s.VerdictRead:
+) -> s.VerdictBase:
     """Answer one question of the interview; graded and stored like any attempt."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
     interviews.check_open(row, body.question)
-    verdict = attempts.attempt(
-        catalog=catalog,
-        question_id=body.question,
-        submission=body,
-        timeout=settings.grading_timeout_s,
-    )
     question = catalog.question_model(body.question)
+    verdict = attempts.attempt(
+        question=question, submission=body, timeout=settings.grading_timeout_s
+    )
     learners.record_attempt(
         session=session,
         user_id=user.id,

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from app import schemas as s
-from app.api.deps import MAX_ROW_ID, CatalogDep, CurrentUser, QuestionId, SessionDep
+from app.api.deps import MAX_ROW_ID, CatalogDep, CurrentUser, QuestionDep, SessionDep
 from app.db.models import Attempt
-from app.errors import NotFound
 from app.services import learners, progress, reviews
 
 router = APIRouter(prefix="/me", tags=["learner"])
@@ -95,26 +94,14 @@ def due_reviews(
 
 @router.post("/reviews/{question_id}", response_model=s.ReviewRead)
 def self_review(
-    user: CurrentUser, session: SessionDep, question_id: QuestionId, body: s.ReviewCreate
+    user: CurrentUser, session: SessionDep, question: QuestionDep, body: s.ReviewCreate
 ) -> s.ReviewRead:
     """Rate your recall of an attempted question yourself (again, hard, good, easy)."""
-    rows, attempted = learners.list_attempts(
-        session=session, user_id=user.id, question=question_id, topic=None, limit=1, offset=0
+    card = learners.self_review(
+        session=session, user_id=user.id, question_id=question.id, rating=body.rating
     )
-    if not attempted:
-        raise NotFound(f"attempt {question_id!r} before rating it")
-    card = reviews.review(
-        session=session,
-        user_id=user.id,
-        question_id=question_id,
-        topic_id=rows[0].topic_id,
-        rating=reviews.RATINGS[body.rating],
-        source="self",
-        attempt_id=rows[0].id,
-    )
-    session.commit()
     return s.ReviewRead(
-        question=question_id, rating=body.rating, due=reviews.aware(card.due), reps=card.reps
+        question=question.id, rating=body.rating, due=reviews.aware(card.due), reps=card.reps
     )
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from app import schemas as s
-from app.api.deps import CatalogDep, OptionalUser, QuestionId, SessionDep, SettingsDep
+from app.api.deps import CatalogDep, OptionalUser, QuestionDep, SessionDep, SettingsDep
 from app.api.responses import problems
 from app.ops.ratelimit import GradingLimit
 from app.services import attempts, learners
@@ -28,6 +28,7 @@ async def list_questions(
     """List questions, optionally of one topic and kind, a page at a time."""
     if topic is not None:
         catalog.topic(topic)  # a 404 problem for an unknown topic
+    # Pre-serialized summaries (checked against QuestionSummary when the cache was built).
     raw = request.app.state.json_cache.questions(topic=topic, kind=kind, limit=limit, offset=offset)
     return Response(raw, media_type=JSON)
 
@@ -36,27 +37,27 @@ async def list_questions(
 async def get_question(
     request: Request,
     catalog: CatalogDep,
-    question_id: QuestionId,
+    question: QuestionDep,
     variant: Annotated[
         int | None, Query(ge=0, le=2**31, description="Randomised questions: which draw")
     ] = None,
 ) -> Response:
     """Return a question's prompt and the shape of the answer it expects."""
-    raw = request.app.state.json_cache.question.get(question_id)
+    raw = request.app.state.json_cache.question.get(question.id)
     if raw is None:  # randomised: drawn per request
-        raw = catalog.question(question_id, variant).model_dump_json().encode()
+        raw = catalog.question(question.id, variant).model_dump_json().encode()
     return Response(raw, media_type=JSON)
 
 
 @router.get("/{question_id}/hints/{n}", response_model=s.HintRead)
 def get_hint(
     catalog: CatalogDep,
-    question_id: QuestionId,
+    question: QuestionDep,
     n: Annotated[int, Path(ge=1, le=100, description="1-based hint number")],
     variant: Annotated[int | None, Query(ge=0, le=2**31)] = None,
 ) -> s.HintRead:
     """Return the n-th hint of a question (1-based)."""
-    return catalog.hint(question_id, n, variant)
+    return catalog.hint(question.id, n, variant)
 
 
 @router.post(
@@ -68,27 +69,24 @@ def get_hint(
 )
 def create_attempt(
     catalog: CatalogDep,
-    question_id: QuestionId,
+    question: QuestionDep,
     submission: s.AttemptCreate,
     user: OptionalUser,
     session: SessionDep,
     settings: SettingsDep,
-) -> s.VerdictRead:
+) -> s.VerdictBase:
     """Grade an answer (stored when signed in); the verdict reveals the model answer or
     explanations."""
     verdict = attempts.attempt(
-        catalog=catalog,
-        question_id=question_id,
-        submission=submission,
-        timeout=settings.grading_timeout_s,
+        question=question, submission=submission, timeout=settings.grading_timeout_s
     )
     if user is not None:
         row = learners.record_attempt(
             session=session,
             user_id=user.id,
-            question_id=question_id,
-            topic_id=catalog.content.question_topic[question_id],
-            kind=verdict.kind or "",
+            question_id=question.id,
+            topic_id=catalog.content.question_topic[question.id],
+            kind=question.kind,
             submission=submission,
             verdict=verdict,
         )
