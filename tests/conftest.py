@@ -8,10 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.db.migrate import upgrade
+from app.db.session import make_engine, make_session_factory
 from app.main import create_app
+from app.ops.ratelimit import RateLimiter
+from app.services.auth import LoginThrottle
 from app.settings import Settings
 from content import PACKAGED_CONTENT_DIR, ContentSet, load_content
 
@@ -55,9 +59,36 @@ def settings(db_url: str) -> Settings:
     return Settings(database_url=db_url, content_dir=PACKAGED_CONTENT_DIR, secret_key="test-secret")
 
 
-@pytest.fixture
-def client(settings: Settings, shipped_content: ContentSet) -> Iterator[TestClient]:
-    upgrade(settings.database_url)
+@pytest.fixture(scope="session")
+def shared_app(
+    shipped_content: ContentSet, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[FastAPI, TestClient]]:
+    """One app (and one running test client) on the shipped content for the whole session:
+    building it renders every topic, question and figure, which each test need not repeat."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'descent.db'}"
+    upgrade(url)
+    settings = Settings(
+        database_url=url, content_dir=PACKAGED_CONTENT_DIR, secret_key="test-secret"
+    )
     app = create_app(settings, shipped_content)
     with TestClient(app) as test_client:
+        yield app, test_client
+
+
+@pytest.fixture
+def client(settings: Settings, shared_app: tuple[FastAPI, TestClient]) -> Iterator[TestClient]:
+    """The shared app, pointed at this test's own fresh database, with fresh limits."""
+    app, test_client = shared_app
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    saved = (app.state.settings, app.state.engine, app.state.session_factory)
+    app.state.settings, app.state.engine = settings, engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.login_throttle = LoginThrottle()
+    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    test_client.cookies.clear()
+    try:
         yield test_client
+    finally:
+        app.state.settings, app.state.engine, app.state.session_factory = saved
+        engine.dispose()

@@ -4,21 +4,19 @@ import { api, auth, refreshDue, ApiError } from "./api.js";
 import { h, rich, clear, errorBox, announce, relative } from "./dom.js";
 import { feedbackList, verdictHead } from "./verdict.js";
 
-const KINDS = {
-  open: () => import("./kinds/open.js"),
-  choice: () => import("./kinds/choice.js"),
-  numeric: () => import("./kinds/numeric.js"),
-  expression: () => import("./kinds/expression.js"),
-  derivation: () => import("./kinds/derivation.js"),
-  code: () => import("./kinds/code.js"),
-};
-const SUBMIT_LABEL = { code: "Run", derivation: "Check lines", expression: "Check", open: "Submit answer" };
-// Feedback already shown next to the answer itself (options, lines, concepts).
-const SHOWN_INLINE = {
-  choice: ["wrong-option", "missed-option", "right-option"],
-  open: ["covered", "missing"],
-  derivation: [],
-};
+// Each kind's input lives in ./kinds/<kind>.js (create, and optionally submitLabel, busyLabel,
+// shownInline: feedback codes it shows next to the answer, selfRated, scroll); a kind without
+// one gets the plain text box of ./kinds/text.js.
+async function loadKind(name) {
+  if (/^[a-z][a-z-]*$/.test(name)) {
+    try {
+      return await import(`./kinds/${name}.js`);
+    } catch (err) {
+      console.warn(`no input module for kind ${name}; using a text box`, err);
+    }
+  }
+  return import("./kinds/text.js");
+}
 
 function attemptsPath(question) {
   return `/questions/${encodeURIComponent(question.id)}/attempts`;
@@ -95,13 +93,13 @@ function hintsBlock(question, ctx) {
  * options.onVerdict(verdict) is called after each graded submission.
  */
 export async function mountQuestion(container, question, options = {}) {
-  const kind = await KINDS[question.kind]();
+  const kind = await loadKind(question.kind);
   const ctx = { hintsUsed: 0, started: performance.now(), pending: null };
   const submit = options.submit || defaultSubmit(question);
   const input = kind.create(question);
   const verdictBox = h("div", { class: "verdict-slot", "aria-live": "polite" });
   const hints = hintsBlock(question, ctx);
-  const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, SUBMIT_LABEL[question.kind] || "Check answer");
+  const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, kind.submitLabel || "Check answer");
   const form = h("form", { class: "answer-form", novalidate: true },
     h("div", { class: "answer-area" }, input.el),
     h("div", { class: "actions" }, submitButton, hints.button, input.extraActions || null,
@@ -124,11 +122,11 @@ export async function mountQuestion(container, question, options = {}) {
     if (question.variant != null) payload.variant = question.variant;
     submitButton.disabled = true;
     const label = submitButton.textContent;
-    submitButton.textContent = question.kind === "code" ? "Running…" : "Checking…";
+    submitButton.textContent = kind.busyLabel || "Checking…";
     clear(verdictBox);
     try {
       const verdict = await submit(payload);
-      await showVerdict(verdictBox, question, verdict, input, options.submit ? null : ctx);
+      await showVerdict(verdictBox, question, kind, verdict, input, options.submit ? null : ctx);
       options.onVerdict?.(verdict);
       if (auth.signedIn) refreshDue();
     } catch (err) {
@@ -145,13 +143,13 @@ export async function mountQuestion(container, question, options = {}) {
   return { focus: () => input.focus?.() };
 }
 
-async function showVerdict(box, question, verdict, input, ctx) {
+async function showVerdict(box, question, kind, verdict, input, ctx) {
   const details = await input.verdict(verdict);
-  const feedback = await feedbackList(verdict.feedback || [], { skip: SHOWN_INLINE[question.kind] || [] });
+  const feedback = await feedbackList(verdict.feedback || [], { skip: kind.shownInline || [] });
   const panel = h("section", { class: `verdict ${verdict.status}`, tabindex: "-1", "aria-label": "Result" },
     verdictHead(verdict), feedback, details || null,
-    question.kind === "open" && ctx && verdict.status !== "invalid" ? ratings(question, ctx) : null);
+    kind.selfRated && ctx && verdict.status !== "invalid" ? ratings(question, ctx) : null);
   clear(box).append(panel);
   announce(`${panel.querySelector(".verdict-status").textContent}.`);
-  if (question.kind !== "code") panel.scrollIntoView({ block: "nearest" });
+  if (kind.scroll !== false) panel.scrollIntoView({ block: "nearest" });
 }

@@ -3,6 +3,8 @@
 import { renderTexts } from "../api.js";
 import { h, uid } from "../dom.js";
 
+export const shownInline = ["wrong-option", "missed-option", "right-option"];  // on the options
+
 export function create(question) {
   const { options, multiple } = question.input;
   const name = uid("choice");

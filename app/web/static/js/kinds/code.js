@@ -36,6 +36,10 @@ function caseTable(cases) {
           c.max_rel_error != null ? `rel ${num(c.max_rel_error)}` : "")))))));
 }
 
+export const submitLabel = "Run";
+export const busyLabel = "Running…";
+export const scroll = false;  // the case table is long: keep the editor in view
+
 export function create(question) {
   const spec = question.input;
   const id = uid("code");

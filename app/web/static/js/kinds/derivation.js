@@ -5,6 +5,8 @@ import { renderTexts } from "../api.js";
 import { h, uid } from "../dom.js";
 import { livePreview, variableList } from "../preview.js";
 
+export const submitLabel = "Check lines";
+
 export function create(question) {
   const spec = question.input;
   const base = uid("line");

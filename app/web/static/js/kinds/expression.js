@@ -3,6 +3,8 @@
 import { h, uid } from "../dom.js";
 import { livePreview, variableList } from "../preview.js";
 
+export const submitLabel = "Check";
+
 export function create(question) {
   const spec = question.input;
   const id = uid("formula");

@@ -3,6 +3,10 @@
 import { renderTexts } from "../api.js";
 import { h, uid } from "../dom.js";
 
+export const submitLabel = "Submit answer";
+export const shownInline = ["covered", "missing"];  // listed with the ideas below
+export const selfRated = true;  // the learner rates their own recall
+
 export function create(question) {
   const id = uid("answer");
   const textarea = h("textarea", {
