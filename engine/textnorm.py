@@ -95,7 +95,7 @@ def stem(word: str) -> str:
     """Porter2 stem with two repairs: British -ise spellings fold into -ize, and the y→i of
     Porter2 is dropped so that "noisy" and "noise" (or a rubric's "regulari…") meet."""
     word = _BRITISH.sub(r"\1iz\2", word.replace("'", ""))
-    stemmed = _STEMMER.stemWord(word)
+    stemmed: str = _STEMMER.stemWord(word)  # snowballstemmer is untyped
     return stemmed[:-1] if len(stemmed) > 4 and stemmed.endswith("i") else stemmed
 
 

@@ -38,7 +38,8 @@ def _problem(p: BatchSizeParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _losses(X: np.ndarray, y: np.ndarray, betas: np.ndarray) -> np.ndarray:
     """Full-data MSE of every checkpoint and repeat, ``betas`` of shape (C, R, p)."""
-    return elementwise.squared(y - betas @ X.T).mean(axis=-1)
+    out: np.ndarray = elementwise.squared(y - betas @ X.T).mean(axis=-1)
+    return out
 
 
 def _train(

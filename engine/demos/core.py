@@ -131,13 +131,13 @@ def validate_params(demo_id: str, raw: Mapping[str, Any] | BaseModel | None = No
 
     Raises :class:`InvalidParams` naming each violated bound ("steps must be ≤ 20000").
     """
-    demo = get_demo(demo_id)
-    if isinstance(raw, demo.params):
+    params: type[Params] = get_demo(demo_id).params
+    if isinstance(raw, params):
         return raw
     try:
-        return demo.params.model_validate(dict(raw or {}))
+        return params.model_validate(dict(raw or {}))
     except ValidationError as exc:
-        known = list(demo.params.model_fields)
+        known = list(params.model_fields)
         errors = [
             {"loc": list(e["loc"]), "msg": _message(e, known), "type": e["type"]}
             for e in exc.errors(include_url=False)

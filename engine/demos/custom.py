@@ -9,20 +9,18 @@ The trajectory comes back as plain data and is compared here with the reference 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.demos.objectives import Objective
 from engine.demos.runner import LABELS, Hyper, run_rows
 from engine.judge import MAX_SOURCE_BYTES, Case, get_exercise
 from engine.judge.report import build_verdict
 from engine.judge.run import payload
 from engine.sandbox import default_sandbox
 from engine.sandbox.runtime.protocol import ProtocolError, decode_output
-
-if TYPE_CHECKING:
-    from engine.demos.objectives import Objective
 
 # exercise → (optimizer, state names, passes t, passes grad_fn, hyper-parameters after lr)
 EXERCISES: dict[str, tuple[str, tuple[str, ...], bool, bool, tuple[str, ...]]] = {

@@ -27,10 +27,12 @@ class ClippingParams(Params):
 def _objective(k: float) -> tuple[Any, Any]:
     def f(w: np.ndarray) -> np.ndarray:
         x, y = w[..., 0], w[..., 1]
-        return 0.25 * x**4 + 0.25 * k * y**4 + 0.5 * (x * x + y * y)
+        out: np.ndarray = 0.25 * x**4 + 0.25 * k * y**4 + 0.5 * (x * x + y * y)
+        return out
 
     def grad(w: np.ndarray) -> np.ndarray:
-        return w**3 * np.array([1.0, k]) + w
+        out: np.ndarray = w**3 * np.array([1.0, k]) + w
+        return out
 
     return f, grad
 

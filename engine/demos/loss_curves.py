@@ -3,7 +3,7 @@ them away — losses, per-layer gradient norms and weight histograms over traini
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from pydantic import Field
@@ -17,7 +17,14 @@ Scenario = Literal[
     "healthy", "lr-too-high", "lr-too-low", "bad-init", "overfitting", "plateau", "no-warmup",
     "exploding",
 ]  # fmt: skip
-_SMALL = {"n_train": 150, "n_val": 150}
+
+
+class _Sizes(TypedDict):
+    n_train: int
+    n_val: int
+
+
+_SMALL: _Sizes = {"n_train": 150, "n_val": 150}
 SCENARIOS: dict[str, tuple[Setup, str]] = {
     "healthy": (Setup(hidden=(24, 24), epochs=150, **_SMALL), "Adam at 0.01: both curves fall together"),
     "lr-too-high": (Setup(hidden=(24, 24), optimizer="sgd", lr=60.0, epochs=150, **_SMALL),

@@ -84,7 +84,8 @@ def toy_grad(w: np.ndarray) -> np.ndarray:
 
 def sharpness(w: np.ndarray, rho: float) -> np.ndarray:
     """``max_{|e| ≤ ρ} f(w + e) − f(w)``, on a grid of offsets."""
-    return np.max(toy(w[:, None] + rho * OFFSETS[None, :]), axis=1) - toy(w)
+    out: np.ndarray = np.max(toy(w[:, None] + rho * OFFSETS[None, :]), axis=1) - toy(w)
+    return out
 
 
 def _toy_runs(p: LandscapeParams, rng: np.random.Generator) -> dict[str, np.ndarray]:

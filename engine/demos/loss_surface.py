@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -36,7 +37,12 @@ def make_data(p: SurfaceParams) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _per_sample(loss: str, r: np.ndarray, delta: float) -> np.ndarray:
-    return {"mse": ew.squared, "mae": ew.absolute, "huber": lambda v: ew.huber(v, delta)}[loss](r)
+    losses: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "mse": ew.squared,
+        "mae": ew.absolute,
+        "huber": lambda v: ew.huber(v, delta),
+    }
+    return losses[loss](r)
 
 
 def _gradient(loss: str, X: np.ndarray, y: np.ndarray, b: np.ndarray, delta: float) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 from pydantic import Field
@@ -34,6 +34,14 @@ class SchedulesParams(Params):
     seed: int = Field(0, ge=0, le=2**31 - 1)
 
 
+class ScheduleRow(TypedDict):
+    schedule: str
+    rule: str
+    final_loss: float
+    final_lr: float
+    mean_lr: float
+
+
 def run(p: SchedulesParams) -> Result:
     names = list(dict.fromkeys(p.schedules))
     rates = np.array([p.lr * schedule_factors(s, p.steps, p.warmup) for s in names])  # (S, T)
@@ -52,7 +60,7 @@ def run(p: SchedulesParams) -> Result:
         saved.append(W)
         losses = elementwise.squared(y[None, :, None] - X @ np.array(saved)).mean(axis=1)  # (C, S)
     floor = float(elementwise.squared(y - X @ np.linalg.lstsq(X, y, rcond=None)[0]).mean())
-    rows = [
+    rows: list[ScheduleRow] = [
         {"schedule": s, "rule": RULES[s], "final_loss": float(losses[-1, k]),
          "final_lr": float(rates[k, -1]), "mean_lr": float(rates[k].mean())}
         for k, s in enumerate(names)

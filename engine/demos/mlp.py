@@ -50,7 +50,9 @@ def forward(
 ) -> Pass:
     """Logits of ``X``; with ``dropout > 0`` (training) hidden units are dropped (inverted)."""
     act = ACTIVATIONS[activation][0]
-    h, inputs, masks = X, [], []
+    h = X
+    inputs: list[np.ndarray] = []  # the input of every layer
+    masks: list[np.ndarray | None] = []  # the dropout mask of every hidden layer
     for i, (W, b) in enumerate(params):
         inputs.append(h)
         z = h @ W + b

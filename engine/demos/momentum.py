@@ -60,7 +60,8 @@ def run(p: MomentumParams) -> Result:
     gd_lr = 2.0 / (L + mu)
 
     def grad(w: np.ndarray) -> np.ndarray:
-        return w * np.array([mu, L])
+        out: np.ndarray = w * np.array([mu, L])
+        return out
 
     mom = run_rows(grad, [("momentum", np.array([lr]))], START, p.steps, hyper=Hyper(beta=beta))[
         :, 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.arrays import FloatArray
 from engine.sandbox.runtime.surfaces import (
     beale_grad,
     beale_terms,
@@ -19,7 +20,7 @@ from engine.sandbox.runtime.surfaces import (
     saddle_grad,
 )
 
-Fn = Callable[[np.ndarray], np.ndarray]
+Fn = Callable[[FloatArray], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,20 @@ class Objective:
     f_min: float
 
 
-def _xy(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _xy(w: FloatArray) -> tuple[FloatArray, FloatArray]:
     return w[..., 0], w[..., 1]
 
 
 def quadratic(kappa: float) -> Objective:
     """``½(x² + κy²)``: curvature 1 along x and κ along y, so L = max(1, κ)."""
 
-    def f(w: np.ndarray) -> np.ndarray:
+    def f(w: FloatArray) -> FloatArray:
         x, y = _xy(w)
         return 0.5 * (x * x + kappa * y * y)
 
-    def grad(w: np.ndarray) -> np.ndarray:
-        return w * np.array([1.0, kappa])
+    def grad(w: FloatArray) -> FloatArray:
+        out: FloatArray = w * np.array([1.0, kappa])
+        return out
 
     return Objective(
         "quadratic", f"½(x² + {kappa:g}·y²)", f, grad, (-4.0, 1.5), (-5, 5), (-2.5, 2.5),
@@ -55,28 +57,30 @@ def quadratic(kappa: float) -> Objective:
     )  # fmt: skip
 
 
-def _rosenbrock_f(w: np.ndarray) -> np.ndarray:
+def _rosenbrock_f(w: FloatArray) -> FloatArray:
     x, y = _xy(w)
     return (1 - x) ** 2 + 100 * (y - x * x) ** 2
 
 
-def _beale_f(w: np.ndarray) -> np.ndarray:
+def _beale_f(w: FloatArray) -> FloatArray:
     _, _, a, b, c = beale_terms(w)
-    return a * a + b * b + c * c
+    out: FloatArray = a * a + b * b + c * c
+    return out
 
 
-def _saddle_f(w: np.ndarray) -> np.ndarray:
+def _saddle_f(w: FloatArray) -> FloatArray:
     x, y = _xy(w)
     return x * x + 0.25 * y**4 - 0.5 * y * y
 
 
-def _himmelblau_f(w: np.ndarray) -> np.ndarray:
+def _himmelblau_f(w: FloatArray) -> FloatArray:
     x, y = _xy(w)
     return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
 
 
-def _rastrigin_f(w: np.ndarray) -> np.ndarray:
-    return 20 + np.sum(w * w - 10 * np.cos(2 * np.pi * w), axis=-1)
+def _rastrigin_f(w: FloatArray) -> FloatArray:
+    out: FloatArray = 20 + np.sum(w * w - 10 * np.cos(2 * np.pi * w), axis=-1)
+    return out
 
 
 HIMMELBLAU_MINIMA = (

@@ -50,7 +50,8 @@ class Grid:
     """Panels in ``rows × cols``; panel (1, 1) is top left."""
 
     def __init__(self, rows: int, cols: int, titles: list[str], **kw: Any) -> None:
-        self.rows, self.cols, self.data = rows, cols, []
+        self.rows, self.cols = rows, cols
+        self.data: list[dict[str, Any]] = []  # the traces
         self.layout: dict[str, Any] = {"annotations": []}
         xs = _spans(cols, kw.get("horizontal_spacing", 0.1), kw.get("column_widths"))
         ys = _spans(rows, kw.get("vertical_spacing", 0.14), kw.get("row_heights"))[::-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from pydantic import Field
@@ -63,6 +63,15 @@ def fit(X: np.ndarray, y: np.ndarray, delta: float, steps: int) -> np.ndarray:
     return _adam(grad, (X.shape[1], 3), steps)
 
 
+class FitRow(TypedDict):
+    loss: str
+    slope: float
+    intercept: float
+    slope_error: float
+    intercept_error: float
+    parameter_error: float
+
+
 def run(p: RegressionParams) -> Result:
     x, y, out = make_data(p)
     X = np.column_stack([x, np.ones_like(x)])
@@ -72,7 +81,7 @@ def run(p: RegressionParams) -> Result:
     )
     ols = np.linalg.lstsq(X, y, rcond=None)[0]
     true = np.array([p.slope, p.intercept])
-    rows = [
+    rows: list[FitRow] = [
         {"loss": name, "slope": float(W[0, k]), "intercept": float(W[1, k]),
          "slope_error": float(abs(W[0, k] - p.slope)), "intercept_error": float(abs(W[1, k] - p.intercept)),
          "parameter_error": float(np.linalg.norm(W[:, k] - true))}

@@ -69,7 +69,7 @@ def adamw(p: Any) -> Result:
         runs[name] = {"weights": w, "weight_norm": np.array(norms),
                       "val_loss": losses.mse(yv, Xv @ w), "relative_shrink": np.abs(w) / (np.abs(np.linalg.lstsq(X, y, rcond=None)[0]) + 1e-12)}  # fmt: skip
     data = {"feature_scales": scales, "runs": runs}
-    summary = {
+    summary: dict[str, object] = {
         name: {"val_loss": r["val_loss"], "final_weight_norm": float(r["weight_norm"][-1])}
         for name, r in runs.items()
     }
@@ -146,7 +146,7 @@ def mixup(p: Any) -> Result:
             w = optimizers.sgd_step(w, gradients.logistic_gradient(Xb, yb, w), 0.5)
         runs[name] = {"weights": w, "p_along_x": sigmoid(line @ w), "weight_norm": float(np.linalg.norm(w[:2])),
                       "train_nll": losses.bce_with_logits(y, X @ w)}  # fmt: skip
-    summary = {
+    summary: dict[str, object] = {
         k: {"weight_norm": r["weight_norm"], "train_nll": r["train_nll"]} for k, r in runs.items()
     }
     summary["note"] = (

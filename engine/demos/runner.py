@@ -12,11 +12,13 @@ from itertools import pairwise
 
 import numpy as np
 
+from engine.arrays import FloatArray, FloatOrArray
 from engine.reference import batched, training
 from engine.reference import optimizers as opt
 from engine.reference import schedules as sch
 
-GradFn = Callable[[np.ndarray], np.ndarray]
+GradFn = Callable[[FloatArray], FloatArray]
+State = tuple[FloatArray, ...]  # an optimizer's state: velocity, (m, v), …
 OPTIMIZERS = ("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
 LABELS = {
     "gd": "GD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
@@ -28,44 +30,60 @@ DIVERGED = 1e6
 
 @dataclass(frozen=True)
 class Hyper:
-    beta: float = 0.9
-    rho: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
-    weight_decay: float = 0.0
+    """Hyper-parameters after the rate: one number for every row, or one per row."""
+
+    beta: FloatOrArray = 0.9
+    rho: FloatOrArray = 0.9
+    beta1: FloatOrArray = 0.9
+    beta2: FloatOrArray = 0.999
+    eps: FloatOrArray = 1e-8
+    weight_decay: FloatOrArray = 0.0
 
 
-def _gd(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _gd(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     return opt.sgd_step(w, g, lr), st
 
 
-def _momentum(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _momentum(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, v = opt.momentum_step(w, g, st[0], lr, hp.beta)
     return w, (v,)
 
 
-def _nesterov(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _nesterov(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, v = opt.nesterov_step(w, gfn, st[0], lr, hp.beta)
     return w, (v,)
 
 
-def _adagrad(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _adagrad(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, acc = opt.adagrad_step(w, g, st[0], lr, hp.eps)
     return w, (acc,)
 
 
-def _rmsprop(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _rmsprop(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, s = opt.rmsprop_step(w, g, st[0], lr, hp.rho, hp.eps)
     return w, (s,)
 
 
-def _adam(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _adam(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, m, v = opt.adam_step(w, g, st[0], st[1], t, lr, hp.beta1, hp.beta2, hp.eps)
     return w, (m, v)
 
 
-def _adamw(w, g, gfn, st, lr, t, hp):  # type: ignore[no-untyped-def]
+def _adamw(
+    w: FloatArray, g: FloatArray, gfn: GradFn, st: State, lr: FloatArray, t: int, hp: Hyper
+) -> tuple[FloatArray, State]:
     w, m, v = opt.adamw_step(w, g, st[0], st[1], t, lr, hp.beta1, hp.beta2, hp.eps, hp.weight_decay)
     return w, (m, v)
 
@@ -138,7 +156,7 @@ def _units(groups: Sequence[tuple[str, np.ndarray]], hp: Hyper) -> list[_Unit]:
             unit.rows.append(row)
             unit.lrs.append(float(lr))
             unit.beta.append(0.0 if name == "gd" else float(betas[row % betas.size]))
-            unit.decoupled.append(hp.weight_decay if name == "adamw" else 0.0)
+            unit.decoupled.append(float(hp.weight_decay) if name == "adamw" else 0.0)
             row += 1
     return list(units.values())
 

@@ -24,7 +24,10 @@ def round_significant(a: np.ndarray, digits: int = SIGNIFICANT_DIGITS) -> np.nda
         mag = np.floor(np.log10(np.abs(a)))
         decimals = np.clip(np.where(np.isfinite(mag), digits - 1 - mag, 0), -300, 300)
         scale = 10.0 ** np.abs(decimals)
-        return np.where(decimals >= 0, np.round(a * scale) / scale, np.round(a / scale) * scale)
+        out: np.ndarray = np.where(
+            decimals >= 0, np.round(a * scale) / scale, np.round(a / scale) * scale
+        )
+        return out
 
 
 def _array(a: np.ndarray) -> Any:
@@ -36,7 +39,9 @@ def _array(a: np.ndarray) -> Any:
     finite = np.isfinite(r)
     if finite.all():
         return r.tolist()
-    return np.where(finite, r, None).tolist()
+    out = r.astype(object)
+    out[~finite] = None
+    return out.tolist()
 
 
 def to_plain(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -103,7 +104,7 @@ class Piecewise(Node):
         return tuple(n for piece in self.pieces for n in piece)
 
 
-def walk(node: Node):  # type: ignore[no-untyped-def]
+def walk(node: Node) -> Iterator[Node]:
     """Yield every node of the tree, parents before children."""
     stack = [node]
     while stack:

@@ -13,39 +13,39 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.expr import ast as A
+from engine.expr.batch import Batch, Eye, Value
 from engine.expr.errors import EvalError
-
-MAX_FACTORIAL = 170.0  # float64 overflows beyond 170!
-
-
-@dataclass
-class Eye:
-    """The identity matrix times a scalar, sized when it meets a matrix."""
-
-    scale: np.ndarray
+from engine.expr.functions import call, logsumexp, power
 
 
 @dataclass
 class Env:
-    values: dict[str, np.ndarray]
+    values: dict[str, Batch]
     dims: dict[str, int]
     batch: int
-    perturb: dict[A.Node, np.ndarray] = field(default_factory=dict)  # node -> added delta
+    perturb: dict[A.Node, Batch] = field(default_factory=dict)  # node -> added delta
     coverage: dict[int, set[int]] = field(default_factory=dict)  # id(piecewise) -> branches hit
     # None: not watched. False/True: whether a sum or difference lost a nonzero term to
     # rounding (|small| < 2^-44 |big|) at some sample, so float64 cannot settle equality there
     absorbed: bool | None = None
 
 
-def _scalar(x: np.ndarray) -> bool:
-    return x.shape[1] == 1 and x.shape[2] == 1
+def _scalar(x: Batch) -> bool:
+    return bool(x.shape[1] == 1 and x.shape[2] == 1)
 
 
-def _const(value: float, env: Env) -> np.ndarray:
+def _const(value: float, env: Env) -> Batch:
     return np.full((env.batch, 1, 1), value, dtype=float)
 
 
-def evaluate(node: A.Node, env: Env) -> np.ndarray:
+def _array(value: Value, where: str) -> Batch:
+    """``value``, which must not be the identity matrix (it has no size ``where`` it is)."""
+    if isinstance(value, Eye):
+        raise EvalError(f"the identity matrix is not supported in {where}")
+    return value
+
+
+def evaluate(node: A.Node, env: Env) -> Batch:
     """Evaluate ``node``; the result always has shape ``(K, rows, cols)``."""
     with np.errstate(all="ignore"):
         value = _eval(node, env)
@@ -54,16 +54,16 @@ def evaluate(node: A.Node, env: Env) -> np.ndarray:
     return value
 
 
-def _eval(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
+def _eval(node: A.Node, env: Env) -> Value:
     value = _eval_node(node, env)
     if env.perturb:
         delta = env.perturb.get(node)  # every occurrence of an equal sub-expression
         if delta is not None:
-            value = value + delta
+            value = _array(value, "a derivative") + delta
     return value
 
 
-def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
+def _eval_node(node: A.Node, env: Env) -> Value:
     match node:
         case A.Num(value=v):
             return _const(float(v), env)
@@ -91,19 +91,17 @@ def _eval_node(node: A.Node, env: Env):  # type: ignore[no-untyped-def]
         case A.Call(func="log", args=(inner,)) if (stable := _stable_log(inner, env)) is not None:
             return stable
         case A.Call(func=func, args=args):
-            from engine.expr.functions import call
-
             return call(func, [_eval(a, env) for a in args])
         case A.Cmp(op=op, left=left, right=right):
             a, b = _eval(left, env), _eval(right, env)
-            return _compare(op, a, b)
+            return _compare(op, _array(a, "a comparison"), _array(b, "a comparison"))
         case A.Logic(op=op, args=args):
-            values = [_eval(a, env) > 0.5 for a in args]
+            values = [_array(_eval(a, env), "a condition") > 0.5 for a in args]
             if op == "not":
                 return (~values[0]).astype(float)
             result = values[0]
-            for v in values[1:]:
-                result = (result & v) if op == "and" else (result | v)
+            for mask in values[1:]:
+                result = (result & mask) if op == "and" else (result | mask)
             return result.astype(float)
         case A.TrueCond():
             return _const(1.0, env)
@@ -116,47 +114,48 @@ def _is_one(node: A.Node) -> bool:
     return isinstance(node, A.Num) and node.value == 1
 
 
-def _stable_log(inner: A.Node, env: Env):  # type: ignore[no-untyped-def]
+def _stable_log(inner: A.Node, env: Env) -> Batch | None:
     """log of sigmoid, 1 - sigmoid, softmax and sum(exp) without overflow or log(0): the
     textbook forms of losses would otherwise be inaccurate at large logits.
 
     While a sub-expression is perturbed (derivatives with respect to it), the stable form is
     used only if the perturbed node lies inside the logits, where the stable form sees it too.
     """
+    shell: tuple[A.Node, ...]
     match inner:
         case A.Call(func="sigmoid", args=(u,)):
-            shell: tuple[A.Node, ...] = (inner,)
+            form, shell = "sigmoid", (inner,)
         case A.Bin(op="-", left=one, right=A.Call(func="sigmoid", args=(u,)) as sig) if _is_one(
             one
         ):
-            shell = (inner, one, sig)
+            form, shell = "1 - sigmoid", (inner, one, sig)
         case A.Call(func="softmax", args=(u,)):
-            shell = (inner,)
+            form, shell = "softmax", (inner,)
         case A.Call(func="sum", args=(A.Call(func="exp", args=(u,)) as exp,)):
-            shell = (inner, exp)
+            form, shell = "sum exp", (inner, exp)
         case _:
             return None
     if env.perturb and any(n in env.perturb for n in shell):
         return None
-    values = _eval(u, env)
-    if isinstance(inner, A.Call) and inner.func == "sigmoid":
-        return -np.logaddexp(0.0, -values)
-    if isinstance(inner, A.Bin):
-        return -np.logaddexp(0.0, values)
-    if inner.func == "softmax":  # type: ignore[attr-defined]
-        from engine.expr.functions import _logsumexp
-
-        lse = _logsumexp(values)
-        return values - (
+    values = _array(_eval(u, env), f"log({form})")
+    if form == "sigmoid":
+        out: Batch = -np.logaddexp(0.0, -values)
+    elif form == "1 - sigmoid":
+        out = -np.logaddexp(0.0, values)
+    elif form == "softmax":
+        lse = logsumexp(values)
+        out = values - (
             lse
             if values.shape[2] == 1
             else np.swapaxes(lse, 1, 2).reshape(values.shape[0], values.shape[1], 1)
         )
-    top = np.max(values, axis=(1, 2), keepdims=True)
-    return top + np.log(np.sum(np.exp(values - top), axis=(1, 2), keepdims=True))
+    else:
+        top = np.max(values, axis=(1, 2), keepdims=True)
+        out = top + np.log(np.sum(np.exp(values - top), axis=(1, 2), keepdims=True))
+    return out
 
 
-def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _compare(op: str, a: Batch, b: Batch) -> Batch:
     ops = {
         "<": np.less,
         "<=": np.less_equal,
@@ -166,12 +165,13 @@ def _compare(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         "!=": np.not_equal,
     }
     result = ops[op](a, b).astype(float)
-    return np.where(np.isnan(a) | np.isnan(b), np.nan, result)
+    out: Batch = np.where(np.isnan(a) | np.isnan(b), np.nan, result)
+    return out
 
 
-def _piecewise(node: A.Piecewise, pieces, env: Env) -> np.ndarray:  # type: ignore[no-untyped-def]
-    values = [_eval(v, env) for v, _ in pieces]
-    conds = [_eval(c, env) for _, c in pieces]
+def _piecewise(node: A.Piecewise, pieces: tuple[tuple[A.Node, A.Node], ...], env: Env) -> Batch:
+    values = [_array(_eval(v, env), "a piecewise expression") for v, _ in pieces]
+    conds = [_array(_eval(c, env), "a piecewise expression") for _, c in pieces]
     shape = np.broadcast_shapes(*(v.shape for v in values), *(c.shape for c in conds))
     result = np.full(shape, np.nan)
     taken = np.zeros(shape, dtype=bool)
@@ -183,13 +183,14 @@ def _piecewise(node: A.Piecewise, pieces, env: Env) -> np.ndarray:  # type: igno
         result = np.where(chosen, np.broadcast_to(value, shape), result)
         taken |= chosen
     undecided = np.broadcast_to(np.isnan(sum(conds)), shape)
-    return np.where(undecided, np.nan, result)
+    out: Batch = np.where(undecided, np.nan, result)
+    return out
 
 
 ABSORPTION = 2.0**-44
 
 
-def _absorbs(a: np.ndarray, b) -> bool:  # type: ignore[no-untyped-def]
+def _absorbs(a: Batch, b: Value) -> bool:
     if not isinstance(b, np.ndarray):
         return False
     x, y = np.abs(a), np.abs(b)
@@ -197,7 +198,7 @@ def _absorbs(a: np.ndarray, b) -> bool:  # type: ignore[no-untyped-def]
     return bool(np.any((small > 0) & (small < ABSORPTION * big)))
 
 
-def _is_matrix_power(base: np.ndarray, right: A.Node) -> int | None:
+def _is_matrix_power(base: Batch, right: A.Node) -> int | None:
     if base.shape[1] == base.shape[2] > 1 and isinstance(right, A.Num | A.Neg):
         exponent = (
             right.value
@@ -209,9 +210,11 @@ def _is_matrix_power(base: np.ndarray, right: A.Node) -> int | None:
     return None
 
 
-def _binary(op: str, a, b, right: A.Node):  # type: ignore[no-untyped-def]
-    if isinstance(a, Eye) or isinstance(b, Eye):
-        return _binary_eye(op, a, b)
+def _binary(op: str, a: Value, b: Value, right: A.Node) -> Value:
+    if isinstance(a, Eye):
+        return _eyes(op, a, b) if isinstance(b, Eye) else _with_eye(op, a, b, eye_left=True)
+    if isinstance(b, Eye):
+        return _with_eye(op, b, a, eye_left=False)
     if op == "+":
         return a + b
     if op == "-":
@@ -219,55 +222,49 @@ def _binary(op: str, a, b, right: A.Node):  # type: ignore[no-untyped-def]
     if op == "/":
         return a / b
     if op == "^":
-        power = _is_matrix_power(a, right)
-        if power is not None:
-            return _matrix_power(a, power)
-        return _power(a, b)
+        exponent = _is_matrix_power(a, right)
+        if exponent is not None:
+            return _matrix_power(a, exponent)
+        return power(a, b)
     return _product(op, a, b)
 
 
-def _power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    result = np.power(a, b)
-    negative = (a < 0) & np.isnan(result)
-    if negative.any():  # real odd roots of negative numbers: (-8)^(1/3) = -2
-        inverse = 1 / np.where(b == 0, np.nan, b)
-        odd_root = negative & (np.abs(np.mod(inverse, 2) - 1) <= 1e-8)
-        result = np.where(odd_root, -np.power(-a, b), result)
-    return result
-
-
-def _matrix_power(a: np.ndarray, power: int) -> np.ndarray:
+def _matrix_power(a: Batch, exponent: int) -> Batch:
     try:
-        if power < 0:
-            return np.linalg.matrix_power(np.linalg.inv(a), -power)
-        return np.linalg.matrix_power(a, power)
+        if exponent < 0:
+            inverse: Batch = np.linalg.matrix_power(np.linalg.inv(a), -exponent)
+            return inverse
+        return np.linalg.matrix_power(a, exponent)
     except np.linalg.LinAlgError:
         return np.full(a.shape, np.nan)
 
 
-def _product(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _product(op: str, a: Batch, b: Batch) -> Batch:
     if _scalar(a) or _scalar(b):
         return a * b
     chains = a.shape[2] == b.shape[1]
     if op == "@" or (op == "jux" and chains):
         if not chains:
             raise EvalError("inner sizes differ")
-        return np.matmul(a, b)
+        product: Batch = np.matmul(a, b)
+        return product
     if a.shape == b.shape:
         return a * b
     if chains:
-        return np.matmul(a, b)
+        product = np.matmul(a, b)
+        return product
     raise EvalError(f"cannot multiply shapes {a.shape[1:]} and {b.shape[1:]}")
 
 
-def _binary_eye(op: str, a, b):  # type: ignore[no-untyped-def]
-    if isinstance(a, Eye) and isinstance(b, Eye):
-        if op in "+-":
-            return Eye(a.scale + b.scale if op == "+" else a.scale - b.scale)
-        if op in ("*", "@", "jux"):
-            return Eye(a.scale * b.scale)
-        raise EvalError("unsupported operation on identity matrices")
-    eye, other, eye_left = (a, b, True) if isinstance(a, Eye) else (b, a, False)
+def _eyes(op: str, a: Eye, b: Eye) -> Eye:
+    if op in "+-":
+        return Eye(a.scale + b.scale if op == "+" else a.scale - b.scale)
+    if op in ("*", "@", "jux"):
+        return Eye(a.scale * b.scale)
+    raise EvalError("unsupported operation on identity matrices")
+
+
+def _with_eye(op: str, eye: Eye, other: Batch, *, eye_left: bool) -> Value:
     if op in "+-":
         if other.shape[1] != other.shape[2]:
             raise EvalError("the identity can only be added to a square matrix")

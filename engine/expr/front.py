@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.constants import DOMAINS, Domain
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError
 from engine.expr.lexer import fold_unicode_with_map, known_command, lex_ascii, lex_latex
@@ -19,7 +20,6 @@ MAX_NODES = 600
 MAX_TREE_DEPTH = 320  # a sum of 300 terms is a tree 300 deep
 MAX_EXPONENT = 10_000
 MAX_FACTORIAL_ARG = 1000
-DOMAINS = ("real", "positive", "nonnegative", "unit", "binary", "sign", "onehot", "integer")
 
 
 @dataclass(frozen=True)
@@ -27,10 +27,10 @@ class VarSpec:
     """A variable: the names of its dimensions (empty for a scalar) and its domain."""
 
     shape: tuple[str, ...] = ()
-    domain: str = "real"
+    domain: Domain = "real"
 
     def __post_init__(self) -> None:
-        if self.domain not in DOMAINS:
+        if self.domain not in DOMAINS:  # specs built from untyped data are checked too
             raise ExprError(f"unknown domain {self.domain!r}; use one of {', '.join(DOMAINS)}")
         if len(self.shape) > 2:
             raise ExprError("a variable has at most two dimensions (a matrix)")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from engine.expr.batch import Batch, Eye, Value
 from engine.expr.errors import EvalError
 
-MAX_FACTORIAL = 170.0
+MAX_FACTORIAL = 170.0  # float64 overflows beyond 170!
+Unary = Callable[[Batch], Batch]
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _sigmoid(x: Batch) -> Batch:
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    out: Batch = np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    return out
 
 
 _gamma = np.frompyfunc(
@@ -26,59 +29,72 @@ _gamma = np.frompyfunc(
 )
 
 
-def _factorial(x: np.ndarray) -> np.ndarray:
+def _factorial(x: Batch) -> Batch:
     if np.nanmax(np.abs(x), initial=0) > MAX_FACTORIAL:
         return np.full(x.shape, np.inf)
-    return _gamma(x + 1).astype(float)
+    out: Batch = _gamma(x + 1).astype(float)
+    return out
 
 
-def _axis(x: np.ndarray) -> int:
+def _axis(x: Batch) -> int:
     return 1 if x.shape[2] == 1 else 2
 
 
-def _softmax(x: np.ndarray) -> np.ndarray:
+def _softmax(x: Batch) -> Batch:
     axis = _axis(x)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    out: Batch = e / np.sum(e, axis=axis, keepdims=True)
+    return out
 
 
-def _logsumexp(x: np.ndarray) -> np.ndarray:
+def logsumexp(x: Batch) -> Batch:
+    """``log Σ exp`` over a vector (or each row of a matrix, returned as a column)."""
     axis = _axis(x)
     top = np.max(x, axis=axis, keepdims=True)
-    value = top + np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True))
+    value: Batch = top + np.log(np.sum(np.exp(x - top), axis=axis, keepdims=True))
     return value if value.shape[1] == 1 else np.swapaxes(value, 1, 2)  # row-wise -> column
 
 
-def _reduce(func: Callable[..., np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+def power(a: Batch, b: Batch) -> Batch:
+    """``a ^ b`` with real odd roots of negative numbers: ``(-8)^(1/3) = -2``."""
+    result: Batch = np.power(a, b)
+    negative = (a < 0) & np.isnan(result)
+    if negative.any():
+        inverse = 1 / np.where(b == 0, np.nan, b)
+        odd_root = negative & (np.abs(np.mod(inverse, 2) - 1) <= 1e-8)
+        result = np.where(odd_root, -np.power(-a, b), result)
+    return result
+
+
+def _reduce(func: Callable[..., Batch]) -> Unary:
     return lambda x: func(x, axis=(1, 2), keepdims=True)
 
 
-def _diag(x: np.ndarray) -> np.ndarray:
+def _diag(x: Batch) -> Batch:
     if x.shape[2] == 1:
         return x * np.eye(x.shape[1])[None]
     return np.diagonal(x, axis1=1, axis2=2)[:, :, None]
 
 
-def _inv(x: np.ndarray) -> np.ndarray:
+def _inv(x: Batch) -> Batch:
     try:
-        return np.linalg.inv(x)
+        inverse: Batch = np.linalg.inv(x).astype(np.float64, copy=False)
     except np.linalg.LinAlgError:
         return np.full(x.shape, np.nan)
+    return inverse
 
 
-def _log(x: np.ndarray, base: np.ndarray | None = None) -> np.ndarray:
-    value = np.log(np.where(x > 0, x, np.nan))
+def _log(x: Batch, base: Batch | None = None) -> Batch:
+    value: Batch = np.log(np.where(x > 0, x, np.nan))
     return value if base is None else value / np.log(np.where(base > 0, base, np.nan))
 
 
-def _root(x: np.ndarray, n: np.ndarray) -> np.ndarray:
-    from engine.expr.evaluate import _power
-
-    return _power(x, 1 / n)
+def _root(x: Batch, n: Batch) -> Batch:
+    return power(x, 1 / n)
 
 
-def _binomial(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+def _binomial(n: Batch, k: Batch) -> Batch:
     """n choose k; for a whole k ≥ 0 the falling factorial n(n−1)…(n−k+1)/k!, which is
     defined for every n (binomial(−4, 2) = 10), else through the gamma function."""
     n, k = np.broadcast_arrays(np.asarray(n, dtype=float), np.asarray(k, dtype=float))
@@ -93,20 +109,15 @@ def _binomial(n: np.ndarray, k: np.ndarray) -> np.ndarray:
     return out
 
 
-def _safe(
-    func: Callable[[np.ndarray], np.ndarray],
-    lo: float = -np.inf,
-    hi: float = np.inf,
-    open_lo: bool = False,
-):  # type: ignore[no-untyped-def]
-    def run(x: np.ndarray) -> np.ndarray:
+def _safe(func: Unary, lo: float = -np.inf, hi: float = np.inf, open_lo: bool = False) -> Unary:
+    def run(x: Batch) -> Batch:
         ok = (x > lo if open_lo else x >= lo) & (x <= hi)
         return func(np.where(ok, x, np.nan))
 
     return run
 
 
-UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+UNARY: dict[str, Unary] = {
     "abs": np.abs,
     "sign": np.sign,
     "exp": np.exp,
@@ -136,7 +147,7 @@ UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "expm1": np.expm1,
     "softplus": lambda x: np.logaddexp(0, x),
     "softmax": _softmax,
-    "logsumexp": _logsumexp,
+    "logsumexp": logsumexp,
     "sum": _reduce(np.sum),
     "mean": _reduce(np.mean),
     "norm": lambda x: np.sqrt(np.sum(x * x, axis=(1, 2), keepdims=True)),
@@ -147,17 +158,18 @@ UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def call(func: str, args: list) -> np.ndarray:  # type: ignore[type-arg]
-    from engine.expr.evaluate import Eye
-
-    if any(isinstance(a, Eye) for a in args):
+def call(func: str, values: Sequence[Value]) -> Batch:
+    """Apply the function ``func`` to evaluated arguments."""
+    args = [a for a in values if not isinstance(a, Eye)]
+    if len(args) < len(values):
         raise EvalError(f"{func} of the identity matrix is not supported")
     if func == "log":
         return _log(*args)
     if len(args) == 1:
         if func in ("max", "min"):
             reducer = np.max if func == "max" else np.min
-            return reducer(args[0], axis=(1, 2), keepdims=True)
+            reduced: Batch = reducer(args[0], axis=(1, 2), keepdims=True)
+            return reduced
         try:
             return UNARY[func](args[0])
         except KeyError:
@@ -165,17 +177,19 @@ def call(func: str, args: list) -> np.ndarray:  # type: ignore[type-arg]
     a, b = args[0], args[1]
     match func:
         case "max":
-            return np.maximum(a, b)
+            out: Batch = np.maximum(a, b)
         case "min":
-            return np.minimum(a, b)
+            out = np.minimum(a, b)
         case "clip":
-            return np.minimum(np.maximum(a, b), args[2])
+            out = np.minimum(np.maximum(a, b), args[2])
         case "root":
-            return _root(a, b)
+            out = _root(a, b)
         case "binomial":
-            return _binomial(a, b)
+            out = _binomial(a, b)
         case "dot":
-            return np.sum(a * b, axis=(1, 2), keepdims=True)
+            out = np.sum(a * b, axis=(1, 2), keepdims=True)
         case "outer":
-            return np.matmul(a, np.swapaxes(b, 1, 2))
-    raise EvalError(f"unknown function {func}")
+            out = np.matmul(a, np.swapaxes(b, 1, 2))
+        case _:
+            raise EvalError(f"unknown function {func}")
+    return out

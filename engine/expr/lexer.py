@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from engine.expr.errors import ExprError
 from engine.expr.names import GREEK, UNICODE_GREEK, UNICODE_OPS
@@ -124,8 +126,8 @@ def lex_ascii(text: str) -> list[Token]:
         elif _digit(ch) or (ch == "." and i + 1 < n and _digit(text[i + 1])):
             token, i = _number(text, i)
             tokens.append(token)
-        elif ch.isalpha() and ch.isascii():
-            end = _ASCII_NAME.match(text, i).end()  # type: ignore[union-attr]
+        elif found := _ASCII_NAME.match(text, i):  # an ASCII letter starts a name
+            end = found.end()
             word = text[i:end]
             kw = _ASCII_KEYWORDS.get(word)
             tokens.append(Token("KW", kw, i) if kw else Token("ID", word, i))
@@ -380,88 +382,87 @@ class _LatexLexer:
         self.add("ID", self.subscripts(name), pos, split)
 
     def run(self) -> list[Token]:
-        text = self.text
-        while self.i < len(text):
-            ch, pos = text[self.i], self.i
-            if ch.isspace():
-                self.i += 1
-            elif _digit(ch) or (ch == "." and _digit(self.peek(1))):
-                token, self.i = _number(text, self.i)
-                self.tokens.append(token)
-            elif ch.isalpha() and ch.isascii():
-                end = self.i
-                while end < len(text) and text[end].isalpha() and text[end].isascii():
-                    end += 1
-                word = text[self.i : end]
-                self.i = end
-                self.add_name(word, pos, split=len(word) > 1)
-            elif ch == "\\":
-                self.backslash()
-            elif ch == "^":
-                self.i += 1
-                self.skip_space()
-                if self.transpose_exponent():
-                    self.add("TRANS", "^T", pos)
-                elif self.peek().isascii() and self.peek().isalpha():
-                    # an unbraced superscript is one letter: X^TX is X^T X, e^x y is e^x·y
-                    self.add("OP", "^", pos)
-                    letter, at = self.peek(), self.i
-                    self.i += 1
-                    self.add_name(letter, at)
-                else:
-                    self.add("OP", "^", pos)
-            elif ch == "_" and self.tokens and self.tokens[-1].kind in ("NORM", "RNORM"):
-                self.i += 1
-                sub = self.group_text().strip()
-                if sub not in ("2", "F"):
-                    raise self.error(f"only the 2-norm is supported, not the {sub}-norm", pos)
-            elif ch == "_":
-                raise self.error("a subscript needs a name before it")
-            elif ch in "+-*/@":
-                self.add("OP", ch, pos)
-                self.i += 1
-            elif ch in "()[],|!":
-                kind = {
-                    "(": "LP",
-                    ")": "RP",
-                    "[": "LB",
-                    "]": "RB",
-                    ",": "COMMA",
-                    "|": "BAR",
-                    "!": "BANG",
-                }[ch]
-                if ch == "!" and self.peek(1) == "=":
-                    self.add("CMP", "!=", pos)
-                    self.i += 2
-                    continue
-                self.add(kind, ch, pos)
-                self.i += 1
-            elif ch == "{":
-                self.add("LC", ch, pos)
-                self.i += 1
-            elif ch == "}":
-                self.add("RC", ch, pos)
-                self.i += 1
-            elif ch in "<>=":
-                two = text[self.i : self.i + 2]
-                if two in ("<=", ">=", "=="):
-                    self.add("CMP", two, pos)
-                    self.i += 2
-                else:
-                    self.add("CMP", "==" if ch == "=" else ch, pos)
-                    self.i += 1
-            elif ch == "&":
-                self.add("AMP", ch, pos)
-                self.i += 1
-            elif ch == "'":
-                self.add("TRANS", "'", pos)
-                self.i += 1
-            elif ch in ".;" and re.match(r"[.;]\s*(\\\\|\\end\b|&|$)", text[self.i :]):
-                self.i += 1  # sentence punctuation at the end of a line, a case or the input
-            else:
-                raise self.error(f"unexpected character {ch!r}")
-        self.add("EOF", "", len(text))
+        """Tokenize the whole input: each character is read by the handler of its class."""
+        while self.i < len(self.text):
+            ch = self.text[self.i]
+            handler = _LATEX_HANDLERS.get(_char_class(ch), _LatexLexer.unexpected)
+            handler(self, ch, self.i)
+        self.add("EOF", "", len(self.text))
         return self.tokens
+
+    # -- handlers: one per character class, each called with the character and its position --
+    def space(self, ch: str, pos: int) -> None:
+        self.i += 1
+
+    def number(self, ch: str, pos: int) -> None:
+        token, self.i = _number(self.text, pos)
+        self.tokens.append(token)
+
+    def letters(self, ch: str, pos: int) -> None:
+        end = pos
+        while end < len(self.text) and self.text[end].isalpha() and self.text[end].isascii():
+            end += 1
+        word = self.text[pos:end]
+        self.i = end
+        self.add_name(word, pos, split=len(word) > 1)
+
+    def caret(self, ch: str, pos: int) -> None:
+        self.i += 1
+        self.skip_space()
+        if self.transpose_exponent():
+            self.add("TRANS", "^T", pos)
+        elif self.peek().isascii() and self.peek().isalpha():
+            # an unbraced superscript is one letter: X^TX is X^T X, e^x y is e^x·y
+            self.add("OP", "^", pos)
+            letter, at = self.peek(), self.i
+            self.i += 1
+            self.add_name(letter, at)
+        else:
+            self.add("OP", "^", pos)
+
+    def underscore(self, ch: str, pos: int) -> None:
+        if not (self.tokens and self.tokens[-1].kind in ("NORM", "RNORM")):
+            raise self.error("a subscript needs a name before it")
+        self.i += 1
+        sub = self.group_text().strip()
+        if sub not in ("2", "F"):
+            raise self.error(f"only the 2-norm is supported, not the {sub}-norm", pos)
+
+    def single(self, ch: str, pos: int) -> None:
+        """A character that is a token by itself: an operator, a bracket, a comma, ``&``…"""
+        self.add(_LATEX_SINGLE[ch], ch, pos)
+        self.i += 1
+
+    def bang(self, ch: str, pos: int) -> None:
+        if self.peek(1) == "=":
+            self.add("CMP", "!=", pos)
+            self.i += 2
+        else:
+            self.single(ch, pos)
+
+    def comparison(self, ch: str, pos: int) -> None:
+        two = self.text[pos : pos + 2]
+        if two in ("<=", ">=", "=="):
+            self.add("CMP", two, pos)
+            self.i += 2
+        else:
+            self.add("CMP", "==" if ch == "=" else ch, pos)
+            self.i += 1
+
+    def dot(self, ch: str, pos: int) -> None:
+        if _digit(self.peek(1)):
+            self.number(ch, pos)
+        else:
+            self.punctuation(ch, pos)
+
+    def punctuation(self, ch: str, pos: int) -> None:
+        """Sentence punctuation at the end of a line, a case or the input is skipped."""
+        if not re.match(r"[.;]\s*(\\\\|\\end\b|&|$)", self.text[pos:]):
+            self.unexpected(ch, pos)
+        self.i += 1
+
+    def unexpected(self, ch: str, pos: int) -> NoReturn:
+        raise self.error(f"unexpected character {ch!r}")
 
     def transpose_exponent(self) -> bool:
         """After ``^``: consume ``\\top``, ``{\\top}``, ``\\intercal``, ``{\\mathsf{T}}``."""
@@ -476,8 +477,7 @@ class _LatexLexer:
             return True
         return False
 
-    def backslash(self) -> None:
-        pos = self.i
+    def backslash(self, ch: str, pos: int) -> None:
         name = self.command()
         if name in _SKIP_COMMANDS:
             return
@@ -605,6 +605,48 @@ class _LatexLexer:
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", raw):
             raise self.error(f"cannot read \\text{{{raw}}} as a name", pos)
         self.add_name(raw, pos)
+
+
+LatexHandler = Callable[[_LatexLexer, str, int], None]
+_LATEX_SINGLE = {
+    **dict.fromkeys("+-*/@", "OP"),
+    "(": "LP",
+    ")": "RP",
+    "[": "LB",
+    "]": "RB",
+    ",": "COMMA",
+    "|": "BAR",
+    "!": "BANG",
+    "{": "LC",
+    "}": "RC",
+    "&": "AMP",
+    "'": "TRANS",
+}
+# What reads each class of character (see _char_class); anything else is unexpected.
+_LATEX_HANDLERS: dict[str, LatexHandler] = {
+    "space": _LatexLexer.space,
+    "digit": _LatexLexer.number,
+    "letter": _LatexLexer.letters,
+    "\\": _LatexLexer.backslash,
+    "^": _LatexLexer.caret,
+    "_": _LatexLexer.underscore,
+    **dict.fromkeys(_LATEX_SINGLE, _LatexLexer.single),
+    "!": _LatexLexer.bang,
+    **dict.fromkeys("<>=", _LatexLexer.comparison),
+    ".": _LatexLexer.dot,
+    ";": _LatexLexer.punctuation,
+}
+
+
+def _char_class(ch: str) -> str:
+    """The key of ``ch`` in the handler table: a class name, or the character itself."""
+    if ch.isspace():
+        return "space"
+    if _digit(ch):
+        return "digit"
+    if ch.isalpha() and ch.isascii():
+        return "letter"
+    return ch
 
 
 def lex_latex(text: str) -> list[Token]:

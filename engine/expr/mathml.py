@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from engine.expr import ast as A
-from engine.expr.printer import _PREC, prec
+from engine.expr.printer import PREC, Wrap, prec
 
 _GREEK = {
     "alpha": "α",
@@ -85,30 +85,30 @@ def _node(node: A.Node) -> str:
         case A.TrueCond():
             return "<mtext>otherwise</mtext>"
         case A.Neg(arg=arg):
-            return f"<mrow><mo>−</mo>{wrap(arg, _PREC['neg'])}</mrow>"
+            return f"<mrow><mo>−</mo>{wrap(arg, PREC['neg'])}</mrow>"
         case A.Bin(op="/", left=left, right=right):
             return f"<mfrac><mrow>{_node(left)}</mrow><mrow>{_node(right)}</mrow></mfrac>"
         case A.Bin(op="^", left=left, right=right):
             return (
-                f"<msup><mrow>{wrap(left, _PREC['post'])}</mrow><mrow>{_node(right)}</mrow></msup>"
+                f"<msup><mrow>{wrap(left, PREC['post'])}</mrow><mrow>{_node(right)}</mrow></msup>"
             )
         case A.Bin(op=op, left=left, right=right):
-            p = _PREC[op]
+            p = PREC[op]
             symbol = {"+": "+", "-": "−", "*": "·", "@": "", "jux": ""}[op]
             joiner = f"<mo>{symbol}</mo>" if symbol else "<mo>&#x2062;</mo>"
             right_min = p + 1 if op == "-" else p
             return f"<mrow>{wrap(left, p)}{joiner}{wrap(right, right_min)}</mrow>"
         case A.Transpose(arg=arg):
-            return f"<msup><mrow>{wrap(arg, _PREC['post'])}</mrow><mi>⊤</mi></msup>"
+            return f"<msup><mrow>{wrap(arg, PREC['post'])}</mrow><mi>⊤</mi></msup>"
         case A.Call():
             return _call(node, wrap)
         case A.Cmp(op=op, left=left, right=right):
             return f"<mrow>{wrap(left, 5)}<mo>{_CMP[op]}</mo>{wrap(right, 5)}</mrow>"
         case A.Logic(op="not", args=(arg,)):
-            return f"<mrow><mo>¬</mo>{wrap(arg, _PREC['not'])}</mrow>"
+            return f"<mrow><mo>¬</mo>{wrap(arg, PREC['not'])}</mrow>"
         case A.Logic(op=op, args=args):
             joiner = f"<mtext> {op} </mtext>"
-            return "<mrow>" + joiner.join(wrap(a, _PREC[op] + 1) for a in args) + "</mrow>"
+            return "<mrow>" + joiner.join(wrap(a, PREC[op] + 1) for a in args) + "</mrow>"
         case A.Piecewise(pieces=pieces):
             rows = "".join(
                 f"<mtr><mtd>{_node(v)}</mtd><mtd>{_node(c)}</mtd></mtr>" for v, c in pieces
@@ -117,7 +117,7 @@ def _node(node: A.Node) -> str:
     raise TypeError(f"cannot print {node!r}")
 
 
-def _call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
+def _call(node: A.Call, wrap: Wrap) -> str:
     func, args = node.func, node.args
 
     def inner() -> str:  # rendered only where used: each argument is rendered once
@@ -133,7 +133,7 @@ def _call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
         case "norm":
             return f"<mrow><mo>‖</mo>{inner()}<mo>‖</mo></mrow>"
         case "factorial":
-            return f"<mrow>{wrap(args[0], _PREC['post'])}<mo>!</mo></mrow>"
+            return f"<mrow>{wrap(args[0], PREC['post'])}<mo>!</mo></mrow>"
         case "exp":
             return f"<msup><mi>e</mi><mrow>{inner()}</mrow></msup>"
         case "log" if len(args) == 2:

@@ -180,10 +180,9 @@ def sign_or_factor(ctx: Context) -> Feedback | None:
     ratios = _ratios(ctx)
     if ratios is None:
         return None
-    per_round = [_constant(r) for r in ratios]
-    if any(c is None for c in per_round):
+    constants = [c for c in map(_constant, ratios) if c is not None]
+    if len(constants) < len(ratios):
         return None
-    constants: list[float] = per_round  # type: ignore[assignment]
     if all(abs(c - constants[0]) <= 1e-6 * abs(constants[0]) for c in constants):
         c = constants[0]
         if abs(c - 1) < 1e-3:  # not a factor: a rounded number, or a tiny extra term
@@ -226,21 +225,23 @@ def sign_or_factor(ctx: Context) -> Feedback | None:
 def chain_rule_stopped(ctx: Context) -> Feedback | None:
     """For derivative targets: is the answer dL/du for an inner expression u instead of dL/dw?"""
     target = ctx.target
-    if target.loss is None or (ctx.comparison.answer is None and ctx.comparison.reason != "shape"):
+    loss, wrt = target.loss, target.wrt
+    if loss is None or wrt is None:
         return None
-    wrt = target.wrt
+    if ctx.comparison.answer is None and ctx.comparison.reason != "shape":
+        return None
     candidates = list(
         dict.fromkeys(
             n
-            for n in A.walk(target.loss.node)
+            for n in A.walk(loss.node)
             if not isinstance(n, A.Num | A.Const | A.Name)
-            and n != target.loss.node
+            and n != loss.node
             and wrt in A.names_in(n)
         )
     )[:MAX_CHAIN_CANDIDATES]
     for node in candidates:
         try:
-            values = [gradient(target.loss.node, wrt, r.env(), node=node) for r in target.rounds]
+            values = [gradient(loss.node, wrt, r.env(), node=node) for r in target.rounds]
             answer = ctx.comparison.answer or target.values(ctx.answer.node)
         except (EvalError, ValueError):
             continue

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from engine.expr import ast as A
 from engine.expr.errors import ExprError, LimitError, UnknownSymbol
-from engine.expr.lexer import Token
+from engine.expr.lexer import Token, lex_latex
 from engine.expr.names import ALIASES, CONSTANTS, FUNCTIONS, GREEK, canonical_name, function_name
 
 MAX_DEPTH = 40
@@ -72,6 +72,7 @@ class Parser:
         self.depth = 0
         self.sum_indices: list[str] = []
         self.bar_depth = 0
+        self.norm_depth = 0  # norms ‖…‖ open around the current position
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -182,7 +183,7 @@ class Parser:
                 return node
 
     def closing_norm(self) -> bool:
-        return getattr(self, "_norm_open", 0) > 0
+        return self.norm_depth > 0
 
     def parse_unary(self) -> A.Node:
         if self.tok.kind == "OP" and self.tok.value in "+-":
@@ -332,12 +333,12 @@ class Parser:
         saved_bar = self.bar_depth
         self.bar_depth = 1 if func == "abs" else 0
         if func == "norm":
-            self._norm_open = getattr(self, "_norm_open", 0) + 1
+            self.norm_depth += 1
         self.enter()
         inner = self.parse_or()
         self.depth -= 1
         if func == "norm":
-            self._norm_open -= 1
+            self.norm_depth -= 1
         self.bar_depth = saved_bar
         if func == "abs" and self.tok.kind == "NORM" and self.tok.value == "||":
             # |x - |y||: the ASCII '||' is two closing bars; the second one stays for the outer
@@ -510,8 +511,6 @@ class Parser:
 
     def log_base(self) -> A.Node:
         """The base of ``\\log_{b}``, read from its group with the same rules."""
-        from engine.expr.lexer import lex_latex
-
         token = self.next()
         inner = Parser(lex_latex(token.value), token.value, self.scope, latex=True)
         inner.depth = self.depth

@@ -7,6 +7,7 @@ big factorials. Real-valued semantics: anything complex or infinite is "undefine
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeAlias
 
 import mpmath
 
@@ -16,12 +17,18 @@ from engine.expr.errors import EvalError
 DPS = 40
 MAX_MAGNITUDE_BITS = 3 * 10**6  # |log2| of any intermediate value (about 10^±900,000)
 
+# mpmath has no type information: these aliases name what a value is (mypy sees Any).
+Real: TypeAlias = mpmath.mpf
+Complex: TypeAlias = mpmath.mpc
+Point = dict[str, Real]  # a value for every variable
+RealFn = Callable[[Real], Real]
+
 
 class Undefined(Exception):
     pass
 
 
-def _real(x):  # type: ignore[no-untyped-def]
+def _real(x: Real | Complex) -> Real:
     if isinstance(x, mpmath.mpc):
         if abs(x.imag) > mpmath.mpf(10) ** (-DPS + 5) * max(1, abs(x.real)):
             raise Undefined
@@ -33,7 +40,7 @@ def _real(x):  # type: ignore[no-untyped-def]
     return x
 
 
-def _pow(a, b):  # type: ignore[no-untyped-def]
+def _pow(a: Real, b: Real) -> Real:
     if a == 0 and b < 0:
         raise Undefined
     if a < 0:
@@ -48,14 +55,16 @@ def _pow(a, b):  # type: ignore[no-untyped-def]
     return _real(mpmath.power(a, b))
 
 
-def _log(x, base=None):  # type: ignore[no-untyped-def]
+def _log(x: Real, base: Real | None = None) -> Real:
     if x <= 0 or (base is not None and (base <= 0 or base == 1)):
         raise Undefined
     return mpmath.log(x) if base is None else mpmath.log(x) / mpmath.log(base)
 
 
-def _domain(func: Callable, lo=None, hi=None, open_lo=False):  # type: ignore[no-untyped-def]
-    def run(x):  # type: ignore[no-untyped-def]
+def _domain(
+    func: RealFn, lo: float | None = None, hi: float | None = None, open_lo: bool = False
+) -> RealFn:
+    def run(x: Real) -> Real:
         if (lo is not None and (x < lo or (open_lo and x == lo))) or (hi is not None and x > hi):
             raise Undefined
         return func(x)
@@ -63,7 +72,7 @@ def _domain(func: Callable, lo=None, hi=None, open_lo=False):  # type: ignore[no
     return run
 
 
-def _factorial(x):  # type: ignore[no-untyped-def]
+def _factorial(x: Real) -> Real:
     if abs(x) > 1000:
         raise EvalError("factorial argument too large")
     if x < 0 and mpmath.isint(x):
@@ -71,11 +80,11 @@ def _factorial(x):  # type: ignore[no-untyped-def]
     return mpmath.gamma(x + 1)
 
 
-def _bounded(func: Callable, limit: float = 1e6):  # type: ignore[no-untyped-def]
+def _bounded(func: RealFn, limit: float = 1e6) -> RealFn:
     """mpmath would spend forever on exp(10^300) or sin(10^10^5): past ``limit`` the argument is
     too large for this check, which then defers to the float64 verdict."""
 
-    def run(x):  # type: ignore[no-untyped-def]
+    def run(x: Real) -> Real:
         if abs(x) > limit:
             raise EvalError("an argument is too large to evaluate precisely")
         return func(x)
@@ -83,7 +92,7 @@ def _bounded(func: Callable, limit: float = 1e6):  # type: ignore[no-untyped-def
     return run
 
 
-_UNARY: dict[str, Callable] = {
+_UNARY: dict[str, RealFn] = {
     "abs": abs,
     "sign": mpmath.sign,
     "exp": mpmath.exp,
@@ -140,7 +149,7 @@ def supported(node: A.Node) -> bool:
     return True
 
 
-def value(node: A.Node, point: dict[str, object]):  # type: ignore[no-untyped-def]
+def value(node: A.Node, point: Point) -> Real:
     """Evaluate at ``point`` (name -> mpf); raise :class:`Undefined` where it is not real."""
     with mpmath.workdps(DPS):
         try:
@@ -149,7 +158,7 @@ def value(node: A.Node, point: dict[str, object]):  # type: ignore[no-untyped-de
             raise Undefined from None
 
 
-def _eval(node: A.Node, p):  # type: ignore[no-untyped-def]
+def _eval(node: A.Node, p: Point) -> Real:  # conditions give a bool
     match node:
         case A.Num(value=v, text=text):
             if "." in text or "e" in text.lower():
@@ -196,7 +205,7 @@ def _eval(node: A.Node, p):  # type: ignore[no-untyped-def]
     raise EvalError(f"cannot evaluate {type(node).__name__} precisely")
 
 
-def _call(func: str, v: list):  # type: ignore[type-arg]
+def _call(func: str, v: list[Real]) -> Real:
     if func == "log":
         return _log(*v)
     if func in ("max", "min") and len(v) == 2:
@@ -212,11 +221,11 @@ def _call(func: str, v: list):  # type: ignore[type-arg]
     return _UNARY[func](v[0])
 
 
-def derivative(node: A.Node, wrt: str, point: dict[str, object]):  # type: ignore[no-untyped-def]
+def derivative(node: A.Node, wrt: str, point: Point) -> Real:
     """d node / d wrt at ``point``, by mpmath's high-precision differentiation."""
     with mpmath.workdps(DPS):
 
-        def f(t):  # type: ignore[no-untyped-def]
+        def f(t: Real) -> Real:
             return _eval(node, {**point, wrt: t})
 
         try:

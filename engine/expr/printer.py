@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from engine.expr import ast as A
 from engine.expr.names import GREEK
 
-_PREC = {
+PREC = {
     "or": 1,
     "and": 2,
     "not": 3,
@@ -60,22 +61,22 @@ _LATEX_FUNCS = {
 def prec(node: A.Node) -> int:
     match node:
         case A.Logic(op="not"):
-            return _PREC["not"]
+            return PREC["not"]
         case A.Logic(op=op):
-            return _PREC[op]
+            return PREC[op]
         case A.Cmp():
-            return _PREC["cmp"]
+            return PREC["cmp"]
         case A.Bin(op=op):
-            return _PREC[op]
+            return PREC[op]
         case A.Neg():
-            return _PREC["neg"]
+            return PREC["neg"]
         case A.Num(value=v) if v < 0:
-            return _PREC["neg"]
+            return PREC["neg"]
         case A.Transpose():
-            return _PREC["post"]
+            return PREC["post"]
         case A.Call(func="factorial"):
-            return _PREC["post"]
-    return _PREC["atom"]
+            return PREC["post"]
+    return PREC["atom"]
 
 
 def to_ascii(node: A.Node) -> str:
@@ -95,26 +96,26 @@ def to_ascii(node: A.Node) -> str:
         case A.TrueCond():
             return "True"
         case A.Neg(arg=arg):
-            return "-" + wrap(arg, _PREC["neg"])
+            return "-" + wrap(arg, PREC["neg"])
         case A.Bin(op="^", left=left, right=right):
-            return f"{wrap(left, _PREC['post'])}^{wrap(right, _PREC['post'])}"
+            return f"{wrap(left, PREC['post'])}^{wrap(right, PREC['post'])}"
         case A.Bin(op=op, left=left, right=right):
-            p = _PREC[op]
+            p = PREC[op]
             symbol = {"jux": "*", "@": " @ "}.get(op, f" {op} " if op in "+-" else op)
             right_min = p + 1 if op in ("-", "/") else p
             return f"{wrap(left, p)}{symbol}{wrap(right, right_min)}"
         case A.Transpose(arg=arg):
-            return wrap(arg, _PREC["post"]) + "^T"
+            return wrap(arg, PREC["post"]) + "^T"
         case A.Call(func="factorial", args=(arg,)):
-            return wrap(arg, _PREC["post"]) + "!"
+            return wrap(arg, PREC["post"]) + "!"
         case A.Call(func=func, args=args):
             return f"{func}({', '.join(to_ascii(a) for a in args)})"
         case A.Cmp(op=op, left=left, right=right):
             return f"{wrap(left, 5)} {op} {wrap(right, 5)}"
         case A.Logic(op="not", args=(arg,)):
-            return "not " + wrap(arg, _PREC["not"])
+            return "not " + wrap(arg, PREC["not"])
         case A.Logic(op=op, args=args):
-            return f" {op} ".join(wrap(a, _PREC[op] + 1) for a in args)
+            return f" {op} ".join(wrap(a, PREC[op] + 1) for a in args)
         case A.Piecewise(pieces=pieces):
             return (
                 "piecewise(" + ", ".join(f"({to_ascii(v)}, {to_ascii(c)})" for v, c in pieces) + ")"
@@ -173,13 +174,13 @@ def to_latex(node: A.Node) -> str:
         case A.TrueCond():
             return r"\text{otherwise}"
         case A.Neg(arg=arg):
-            return "-" + wrap(arg, _PREC["neg"])
+            return "-" + wrap(arg, PREC["neg"])
         case A.Bin(op="/", left=left, right=right):
             return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
         case A.Bin(op="^", left=left, right=right):
-            return f"{{{wrap(left, _PREC['post'])}}}^{{{to_latex(right)}}}"
+            return f"{{{wrap(left, PREC['post'])}}}^{{{to_latex(right)}}}"
         case A.Bin(op=op, left=left, right=right):
-            p = _PREC[op]
+            p = PREC[op]
             right_text = wrap(right, p + 1 if op == "-" else p)
             if op in "+-":
                 return f"{wrap(left, p)} {op} {right_text}"
@@ -190,22 +191,25 @@ def to_latex(node: A.Node) -> str:
             )
             return f"{wrap(left, p)}{joiner}{right_text}"
         case A.Transpose(arg=arg):
-            return f"{{{wrap(arg, _PREC['post'])}}}^{{\\top}}"
+            return f"{{{wrap(arg, PREC['post'])}}}^{{\\top}}"
         case A.Call():
             return _latex_call(node, wrap)
         case A.Cmp(op=op, left=left, right=right):
             return f"{wrap(left, 5)} {_CMP_LATEX[op]} {wrap(right, 5)}"
         case A.Logic(op="not", args=(arg,)):
-            return r"\lnot " + wrap(arg, _PREC["not"])
+            return r"\lnot " + wrap(arg, PREC["not"])
         case A.Logic(op=op, args=args):
-            return rf" \text{{ {op} }} ".join(wrap(a, _PREC[op] + 1) for a in args)
+            return rf" \text{{ {op} }} ".join(wrap(a, PREC[op] + 1) for a in args)
         case A.Piecewise(pieces=pieces):
             rows = r" \\ ".join(f"{to_latex(v)} & {to_latex(c)}" for v, c in pieces)
             return rf"\begin{{cases}} {rows} \end{{cases}}"
     raise TypeError(f"cannot print {node!r}")
 
 
-def _latex_call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
+Wrap = Callable[[A.Node, int], str]  # prints a child, in parentheses below a precedence
+
+
+def _latex_call(node: A.Call, wrap: Wrap) -> str:
     func, args = node.func, node.args
 
     def inner() -> str:  # rendered only where used: each argument is rendered once
@@ -221,7 +225,7 @@ def _latex_call(node: A.Call, wrap) -> str:  # type: ignore[no-untyped-def]
         case "norm":
             return rf"\left\lVert {inner()} \right\rVert"
         case "factorial":
-            return wrap(args[0], _PREC["post"]) + "!"
+            return wrap(args[0], PREC["post"]) + "!"
         case "binomial":
             return rf"\binom{{{to_latex(args[0])}}}{{{to_latex(args[1])}}}"
         case "indicator":

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.constants import Domain
+from engine.expr.batch import Batch
+
 # Whole samples on a lattice of simple values catch rules that fail only at special points,
 # e.g. (a^b)^c = a^(b*c) fails at a = -2, b = 2, c = 1/2 where both sides are defined.
 LATTICE = np.array([-3.0, -2.0, -1.5, -0.5, 0.5, 1.5, 2.0, 3.0])
@@ -28,8 +31,12 @@ def round_sizes(
 
 
 def draw(
-    rng: np.random.Generator, domain: str, shape: tuple[int, int, int], scale: float, lattice: bool
-) -> np.ndarray:
+    rng: np.random.Generator,
+    domain: Domain,
+    shape: tuple[int, int, int],
+    scale: float | Batch,
+    lattice: bool,
+) -> Batch:
     """Draw values of ``domain`` with batch shape ``(K, rows, cols)``."""
     match domain:
         case "positive":

@@ -108,6 +108,15 @@ def _rational(node: A.Node) -> bool:
     return count <= MAX_PROOF_NODES
 
 
+def _exponent(node: A.Node) -> int:
+    """The whole exponent ``k`` or ``-k`` of a power that :func:`_rational` accepted."""
+    if isinstance(node, A.Num):
+        return int(node.value)
+    if isinstance(node, A.Neg) and isinstance(node.arg, A.Num):
+        return int(-node.arg.value)
+    raise NotSymbolic("not a whole power")
+
+
 # A polynomial is {exponents: coefficient} over the problem's names; a rational function is a
 # (numerator, denominator) pair. Nothing is cancelled: p/q = r/s is decided by p*s - r*q = 0,
 # which is exact and needs no polynomial gcd.
@@ -168,7 +177,7 @@ def _to_fraction(node: A.Node, index: dict[str, int], budget: _Budget) -> tuple[
                 num, den = go(arg)
                 return {m: -c for m, c in num.items()}, den
             case A.Bin(op="^", left=left, right=right):
-                power = int(right.value if isinstance(right, A.Num) else -right.arg.value)  # type: ignore[attr-defined]
+                power = _exponent(right)
                 num, den = go(left)
                 if power < 0:
                     if not num:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.constants import MAX_SOURCE_BYTES
 from engine.judge import exercises as _exercises  # noqa: F401  (registers every exercise)
 from engine.judge import text
 from engine.judge.core import (
@@ -23,7 +24,7 @@ from engine.judge.core import (
     register,
 )
 from engine.judge.report import CaseResult, CodeDetails
-from engine.judge.run import MAX_SOURCE_BYTES, judge
+from engine.judge.run import judge
 from engine.sandbox.runtime.drivers import drive
 
 

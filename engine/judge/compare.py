@@ -50,12 +50,12 @@ def describe(got: Any) -> str:
     return "a number" if got.ndim == 0 else f"an array of shape {got.shape}"
 
 
-def _numbers(got: Any) -> np.ndarray | None:
+def numeric_array(got: Any) -> np.ndarray | None:
     """Turn a list/tuple of plain numbers (possibly nested) into an array, else None."""
     if isinstance(got, np.ndarray):
         return got
     if isinstance(got, Seq) and got:
-        parts = [p for p in (_numbers(g) for g in got) if p is not None]
+        parts = [p for p in (numeric_array(g) for g in got) if p is not None]
         if len(parts) == len(got) and len({p.shape for p in parts}) == 1:
             return np.stack(parts)
     return None
@@ -77,7 +77,7 @@ def compare(
         return Outcome(
             False, f"returned {article(got.type_name)}, not a number or array", "wrong-type"
         )
-    array = _numbers(got)
+    array = numeric_array(got)
     if array is None:
         want = "a number" if expected.ndim == 0 else f"an array of shape {expected.shape}"
         return Outcome(False, f"returned {describe(got)} but expected {want}", "wrong-type")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -13,6 +13,7 @@ DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
 FLOAT32_RTOL = 1e-4
 FLOAT32_ATOL = 1e-5
+RuntimeName = Literal["numpy", "torch"]  # the sandbox an exercise runs in
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Exercise:
     atol: float = DEFAULT_ATOL
     shape_hint: str = ""
     advice: str = ""
-    runtime: str = "numpy"
+    runtime: RuntimeName = "numpy"
     setup: Mapping[str, Any] | None = None
     show: Callable[[Any, Case], str] | None = None
 
@@ -122,7 +123,7 @@ class Exercise:
 
 EXERCISES: dict[str, Exercise] = {}  # NumPy exercises (questions ``code-<name>``)
 TORCH_EXERCISES: dict[str, Exercise] = {}  # PyTorch exercises (questions ``torch-<name>``)
-_REGISTRIES = {"numpy": EXERCISES, "torch": TORCH_EXERCISES}
+_REGISTRIES: dict[RuntimeName, dict[str, Exercise]] = {"numpy": EXERCISES, "torch": TORCH_EXERCISES}
 
 
 def register(exercise: Exercise) -> Exercise:

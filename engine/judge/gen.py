@@ -69,4 +69,5 @@ def onehot(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
 def spd(rng: np.random.Generator, p: int, low: float = 0.5, high: float = 3.0) -> np.ndarray:
     """A random symmetric positive-definite matrix with eigenvalues in [low, high]."""
     q, _ = np.linalg.qr(rng.normal(size=(p, p)))
-    return (q * rng.uniform(low, high, size=p)) @ q.T
+    out: np.ndarray = (q * rng.uniform(low, high, size=p)) @ q.T
+    return out

@@ -17,18 +17,18 @@ def number(x: float) -> str:
     return text if any(c in text for c in ".e") else text + ".0"
 
 
-def _nested(a: np.ndarray) -> str:
+def nested(a: np.ndarray) -> str:
     if a.ndim == 0:
         if a.dtype == np.bool_:
             return str(bool(a))
         return str(int(a)) if np.issubdtype(a.dtype, np.integer) else number(float(a))
-    return "[" + ", ".join(_nested(x) for x in a) + "]"
+    return "[" + ", ".join(nested(x) for x in a) + "]"
 
 
 def value(v: Any, *, array_name: str = "np.array") -> str:
     """Source-like text of an input or output value."""
     if isinstance(v, np.ndarray):
-        body = _nested(v)
+        body = nested(v)
         if v.dtype == np.float32:
             return f"{array_name}({body}, dtype=np.float32)"
         return f"{array_name}({body})"

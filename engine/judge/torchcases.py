@@ -36,7 +36,7 @@ def tensor_text(v: Any) -> str:
     """``torch.tensor([...], dtype=torch.float64)`` for float64 arrays (the judge's dtype)."""
     if not isinstance(v, np.ndarray):
         return text.value(v)
-    body = text._nested(v)
+    body = text.nested(v)
     if v.dtype == np.float64:
         return f"torch.tensor({body}, dtype=torch.float64)"
     return f"torch.tensor({body})"
@@ -50,7 +50,7 @@ def call_text(name: str, *args: Any, **kwargs: Any) -> str:
 def shown(v: Any) -> str:
     """A result as PyTorch prints it: ``tensor(0.25)``, ``tensor([0.5, 1.0])``."""
     a = np.asarray(v, dtype=float)
-    return f"tensor({text.number(float(a)) if a.ndim == 0 else text._nested(a)})"
+    return f"tensor({text.number(float(a)) if a.ndim == 0 else text.nested(a)})"
 
 
 def show_loss(value: Any, case: Case) -> str:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from engine.arrays import FloatArray
 
 
-def as_float(x: object) -> np.ndarray:
+def as_float(x: ArrayLike) -> FloatArray:
     """Return ``x`` as a float64 array (a new array; inputs are never modified)."""
     return np.asarray(x, dtype=np.float64)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: ArrayLike) -> FloatArray:
     """Logistic function, accurate and overflow-free for any z: ``exp(-log(1 + e^{-z}))``.
 
     Examples

@@ -9,7 +9,9 @@ for logits of any size.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float, sigmoid
 from engine.reference.elementwise import d_log_loss
 from engine.reference.losses import binary_cross_entropy, log_softmax, softmax
@@ -17,7 +19,7 @@ from engine.reference.losses import binary_cross_entropy, log_softmax, softmax
 TORCH_BCE_EPS = 1e-7
 
 
-def bce_with_logits(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+def bce_with_logits(logits: ArrayLike, targets: ArrayLike) -> tuple[float, FloatArray]:
     """Mean ``log(1 + e^z) − y·z`` and its gradient ``(σ(z) − y)/n`` with respect to the logits.
 
     Examples
@@ -32,8 +34,8 @@ def bce_with_logits(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.
 
 
 def bce(
-    probs: np.ndarray, targets: np.ndarray, eps: float = TORCH_BCE_EPS
-) -> tuple[float, np.ndarray]:
+    probs: ArrayLike, targets: ArrayLike, eps: float = TORCH_BCE_EPS
+) -> tuple[float, FloatArray]:
     """Mean binary cross-entropy of probabilities clamped to ``[eps, 1 − eps]``, and its gradient
     with respect to the probabilities (0 where a probability is clamped, as ``torch.clamp``).
 
@@ -47,15 +49,15 @@ def bce(
     return binary_cross_entropy(y, p, eps), d_log_loss(y, p, eps) / p.size
 
 
-def smoothed_targets(labels: np.ndarray, classes: int, smoothing: float) -> np.ndarray:
+def smoothed_targets(labels: FloatArray, classes: int, smoothing: float) -> FloatArray:
     """One-hot rows of ``labels`` mixed with the uniform distribution: ``(1 − ε)·y + ε/K``."""
     onehot = np.eye(classes)[np.asarray(labels, dtype=np.int64)]
     return (1.0 - smoothing) * onehot + smoothing / classes
 
 
 def cross_entropy(
-    logits: np.ndarray, labels: np.ndarray, label_smoothing: float = 0.0
-) -> tuple[float, np.ndarray]:
+    logits: ArrayLike, labels: FloatArray, label_smoothing: float = 0.0
+) -> tuple[float, FloatArray]:
     """``F.cross_entropy(logits, labels, label_smoothing=ε)``: mean over rows of
     ``−Σ_k q_k log softmax(z)_k`` with ``q = (1 − ε)·onehot + ε/K``; gradient ``(softmax − q)/n``.
 
@@ -72,8 +74,8 @@ def cross_entropy(
 
 
 def focal_with_logits(
-    logits: np.ndarray, targets: np.ndarray, gamma: float = 2.0, alpha: float = 0.25
-) -> tuple[float, np.ndarray]:
+    logits: ArrayLike, targets: ArrayLike, gamma: float = 2.0, alpha: float = 0.25
+) -> tuple[float, FloatArray]:
     """Binary focal loss from logits, ``α_t (1 − p_t)^γ · (−log p_t)`` averaged, and its gradient.
 
     With ``s = 2y − 1``, ``p_t = σ(s·z)``, ``q = 1 − p_t = σ(−s·z)``:
@@ -97,7 +99,7 @@ def focal_with_logits(
     return loss, grad / z.size
 
 
-def huber(pred: np.ndarray, target: np.ndarray, delta: float = 1.0) -> tuple[float, np.ndarray]:
+def huber(pred: ArrayLike, target: ArrayLike, delta: float = 1.0) -> tuple[float, FloatArray]:
     """Mean Huber loss of ``r = pred − target`` (quadratic inside ±δ, linear outside) and its
     gradient ``clip(r, −δ, δ)/n`` with respect to ``pred``.
 

@@ -7,12 +7,14 @@ Each is pinned by the tests to equal the one-run function applied row by row.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float
 from engine.reference.training import CLIP_EPS, SAM_EPS
 
 
-def stacked_mse_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def stacked_mse_gradient(X: ArrayLike, y: ArrayLike, beta: ArrayLike) -> FloatArray:
     """:func:`~engine.reference.gradients.mse_gradient` for r stacked problems.
 
     Parameters
@@ -35,10 +37,11 @@ def stacked_mse_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.n
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
     residual = y - np.einsum("rnp,rp->rn", X, beta)
-    return -2.0 / X.shape[1] * np.einsum("rnp,rn->rp", X, residual)
+    out: FloatArray = -2.0 / X.shape[1] * np.einsum("rnp,rn->rp", X, residual)
+    return out
 
 
-def clip_rows_by_norm(grads: np.ndarray, max_norm: float) -> tuple[np.ndarray, np.ndarray]:
+def clip_rows_by_norm(grads: ArrayLike, max_norm: float) -> tuple[FloatArray, FloatArray]:
     """Clip each row as :func:`~engine.reference.training.clip_grad_norm` clips one gradient.
 
     Returns the clipped rows and the norm of each row before clipping.
@@ -56,7 +59,7 @@ def clip_rows_by_norm(grads: np.ndarray, max_norm: float) -> tuple[np.ndarray, n
     return g * scale[..., None], norms
 
 
-def sam_perturbation_rows(grads: np.ndarray, rho: float = 0.05) -> np.ndarray:
+def sam_perturbation_rows(grads: ArrayLike, rho: float = 0.05) -> FloatArray:
     """:func:`~engine.reference.training.sam_perturbation` of each row: ``ρ g / (‖g‖ + 1e-12)``.
 
     Examples
@@ -66,4 +69,5 @@ def sam_perturbation_rows(grads: np.ndarray, rho: float = 0.05) -> np.ndarray:
            [ 0. , -0.5]])
     """
     g = as_float(grads)
-    return rho * g / (np.linalg.norm(g, axis=-1, keepdims=True) + SAM_EPS)
+    out: FloatArray = rho * g / (np.linalg.norm(g, axis=-1, keepdims=True) + SAM_EPS)
+    return out

@@ -16,12 +16,14 @@ Each ``d_*`` function is the derivative with respect to that argument (a subgrad
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float, sigmoid
 from engine.reference.losses import BCE_EPS
 
 
-def squared(r: np.ndarray) -> np.ndarray:
+def squared(r: ArrayLike) -> FloatArray:
     """``r²``; its mean is the MSE.
 
     Examples
@@ -33,12 +35,12 @@ def squared(r: np.ndarray) -> np.ndarray:
     return r * r
 
 
-def d_squared(r: np.ndarray) -> np.ndarray:
+def d_squared(r: ArrayLike) -> FloatArray:
     """``2r``: grows with the residual, so large errors dominate the gradient."""
     return 2.0 * as_float(r)
 
 
-def absolute(r: np.ndarray) -> np.ndarray:
+def absolute(r: ArrayLike) -> FloatArray:
     """``|r|``; its mean is the MAE (and for one sample it is also the RMSE).
 
     Examples
@@ -49,12 +51,12 @@ def absolute(r: np.ndarray) -> np.ndarray:
     return np.abs(as_float(r))
 
 
-def d_absolute(r: np.ndarray) -> np.ndarray:
+def d_absolute(r: ArrayLike) -> FloatArray:
     """``sign(r)``: the same size for every error (0 at r = 0)."""
     return np.sign(as_float(r))
 
 
-def huber(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
+def huber(r: ArrayLike, delta: float = 1.0) -> FloatArray:
     """``½r²`` for ``|r| ≤ δ``, ``δ(|r| − ½δ)`` beyond.
 
     Examples
@@ -66,7 +68,7 @@ def huber(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
     return np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
 
 
-def d_huber(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
+def d_huber(r: ArrayLike, delta: float | FloatArray = 1.0) -> FloatArray:
     """``clip(r, −δ, δ)``: the residual itself inside δ, ±δ outside.
 
     Examples
@@ -77,7 +79,7 @@ def d_huber(r: np.ndarray, delta: float = 1.0) -> np.ndarray:
     return np.clip(as_float(r), -delta, delta)
 
 
-def smooth_l1(r: np.ndarray, beta: float = 1.0) -> np.ndarray:
+def smooth_l1(r: FloatArray, beta: float = 1.0) -> FloatArray:
     """Smooth-L1: ``½r²/β`` for ``|r| < β``, ``|r| − ½β`` beyond (Huber divided by β).
 
     Examples
@@ -88,12 +90,12 @@ def smooth_l1(r: np.ndarray, beta: float = 1.0) -> np.ndarray:
     return huber(r, beta) / beta
 
 
-def d_smooth_l1(r: np.ndarray, beta: float = 1.0) -> np.ndarray:
+def d_smooth_l1(r: FloatArray, beta: float = 1.0) -> FloatArray:
     """``clip(r/β, −1, 1)``: slope ±1 outside the quadratic zone, like MAE."""
     return d_huber(r, beta) / beta
 
 
-def logistic(m: np.ndarray) -> np.ndarray:
+def logistic(m: ArrayLike) -> FloatArray:
     """Log loss on the margin: ``log(1 + e^{−m})``, stable for any m.
 
     Examples
@@ -104,12 +106,12 @@ def logistic(m: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, -as_float(m))
 
 
-def d_logistic(m: np.ndarray) -> np.ndarray:
+def d_logistic(m: ArrayLike) -> FloatArray:
     """``−σ(−m)``: about −1 for badly wrong scores, never exactly 0."""
     return -sigmoid(-as_float(m))
 
 
-def hinge(m: np.ndarray) -> np.ndarray:
+def hinge(m: ArrayLike) -> FloatArray:
     """``max(0, 1 − m)``: zero once the margin reaches 1.
 
     Examples
@@ -120,23 +122,23 @@ def hinge(m: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, 1.0 - as_float(m))
 
 
-def d_hinge(m: np.ndarray) -> np.ndarray:
+def d_hinge(m: ArrayLike) -> FloatArray:
     """``−1`` for ``m < 1``, else 0."""
     return -(as_float(m) < 1.0).astype(np.float64)
 
 
-def squared_hinge(m: np.ndarray) -> np.ndarray:
+def squared_hinge(m: FloatArray) -> FloatArray:
     """``max(0, 1 − m)²``: a smooth hinge that punishes large violations quadratically."""
     h = hinge(m)
     return h * h
 
 
-def d_squared_hinge(m: np.ndarray) -> np.ndarray:
+def d_squared_hinge(m: FloatArray) -> FloatArray:
     """``−2·max(0, 1 − m)``."""
     return -2.0 * hinge(m)
 
 
-def zero_one(m: np.ndarray) -> np.ndarray:
+def zero_one(m: ArrayLike) -> FloatArray:
     """``1`` when the margin is ≤ 0 (misclassified), else 0; its gradient is 0 almost everywhere.
 
     Examples
@@ -147,22 +149,22 @@ def zero_one(m: np.ndarray) -> np.ndarray:
     return (as_float(m) <= 0.0).astype(np.float64)
 
 
-def d_zero_one(m: np.ndarray) -> np.ndarray:
+def d_zero_one(m: ArrayLike) -> FloatArray:
     """Zero everywhere except the jump at 0: nothing to descend on."""
     return np.zeros_like(as_float(m))
 
 
-def exponential(m: np.ndarray) -> np.ndarray:
+def exponential(m: ArrayLike) -> FloatArray:
     """``e^{−m}`` (AdaBoost's loss): grows exponentially with a wrong margin."""
     return np.exp(-as_float(m))
 
 
-def d_exponential(m: np.ndarray) -> np.ndarray:
+def d_exponential(m: ArrayLike) -> FloatArray:
     """``−e^{−m}``."""
     return -np.exp(-as_float(m))
 
 
-def squared_margin(m: np.ndarray) -> np.ndarray:
+def squared_margin(m: ArrayLike) -> FloatArray:
     """Squared error on ±1 labels, ``(y − f)² = (1 − m)²``: it also punishes m > 1.
 
     Examples
@@ -174,12 +176,12 @@ def squared_margin(m: np.ndarray) -> np.ndarray:
     return d * d
 
 
-def d_squared_margin(m: np.ndarray) -> np.ndarray:
+def d_squared_margin(m: ArrayLike) -> FloatArray:
     """``−2(1 − m)``: positive for m > 1, pulling correct, confident scores back."""
     return -2.0 * (1.0 - as_float(m))
 
 
-def log_loss(y: np.ndarray, p: np.ndarray, eps: float = BCE_EPS) -> np.ndarray:
+def log_loss(y: ArrayLike, p: ArrayLike, eps: float = BCE_EPS) -> FloatArray:
     """``−[y log p + (1 − y) log(1 − p)]`` with p clipped to ``[eps, 1 − eps]``.
 
     ``eps = 0`` disables clipping, so a confident wrong prediction gives ``inf``.
@@ -195,7 +197,7 @@ def log_loss(y: np.ndarray, p: np.ndarray, eps: float = BCE_EPS) -> np.ndarray:
         return -(y * np.log(q) + (1.0 - y) * np.log1p(-q))
 
 
-def d_log_loss(y: np.ndarray, p: np.ndarray, eps: float = BCE_EPS) -> np.ndarray:
+def d_log_loss(y: ArrayLike, p: ArrayLike, eps: float = BCE_EPS) -> FloatArray:
     """``∂/∂p = −y/p + (1 − y)/(1 − p)`` inside the clipping range, 0 where p is clipped.
 
     Examples
@@ -210,7 +212,7 @@ def d_log_loss(y: np.ndarray, p: np.ndarray, eps: float = BCE_EPS) -> np.ndarray
     return np.where(inside, g, 0.0)
 
 
-def focal(y: np.ndarray, p: np.ndarray, gamma: float = 2.0, alpha: float = 0.25) -> np.ndarray:
+def focal(y: ArrayLike, p: ArrayLike, gamma: float = 2.0, alpha: float = 0.25) -> FloatArray:
     """Focal loss ``−α_t (1 − p_t)^γ log p_t`` with ``p_t`` the probability of the true class.
 
     Examples
@@ -224,7 +226,7 @@ def focal(y: np.ndarray, p: np.ndarray, gamma: float = 2.0, alpha: float = 0.25)
     return -alpha_t * (1.0 - p_t) ** gamma * np.log(p_t)
 
 
-def d_focal(y: np.ndarray, p: np.ndarray, gamma: float = 2.0, alpha: float = 0.25) -> np.ndarray:
+def d_focal(y: ArrayLike, p: ArrayLike, gamma: float = 2.0, alpha: float = 0.25) -> FloatArray:
     """``∂/∂p`` of :func:`focal`: ``(2y − 1)·α_t[γ(1 − p_t)^{γ−1} log p_t − (1 − p_t)^γ / p_t]``."""
     y, p = as_float(y), as_float(p)
     p_t = y * p + (1.0 - y) * (1.0 - p)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float, sigmoid
 from engine.reference.losses import softmax
 
 
-def mse_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def mse_gradient(X: ArrayLike, y: ArrayLike, beta: ArrayLike) -> FloatArray:
     """Gradient of ``mean((y − Xβ)²)`` with respect to β: ``−2/n · Xᵀ(y − Xβ)``.
 
     Parameters
@@ -29,10 +31,11 @@ def mse_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
     array([-1., -2.])
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
-    return -2.0 / X.shape[0] * (X.T @ (y - X @ beta))
+    out: FloatArray = -2.0 / X.shape[0] * (X.T @ (y - X @ beta))
+    return out
 
 
-def ridge_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float) -> np.ndarray:
+def ridge_gradient(X: FloatArray, y: FloatArray, beta: ArrayLike, lam: float) -> FloatArray:
     """Gradient of ``mean((y − Xβ)²) + λ‖β‖²``: ``−2/n · Xᵀ(y − Xβ) + 2λβ``.
 
     The penalty is not averaged over samples, so it adds ``2λβ`` whatever n is.
@@ -45,7 +48,7 @@ def ridge_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float) -
     return mse_gradient(X, y, beta) + 2.0 * lam * as_float(beta)
 
 
-def logistic_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def logistic_gradient(X: ArrayLike, y: ArrayLike, beta: ArrayLike) -> FloatArray:
     """Gradient of the mean logistic loss: ``Xᵀ(σ(Xβ) − y) / n`` with a stable sigmoid.
 
     Examples
@@ -54,10 +57,11 @@ def logistic_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndar
     array([0.])
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
-    return X.T @ (sigmoid(X @ beta) - y) / X.shape[0]
+    out: FloatArray = X.T @ (sigmoid(X @ beta) - y) / X.shape[0]
+    return out
 
 
-def softmax_ce_gradient(y_onehot: np.ndarray, logits: np.ndarray) -> np.ndarray:
+def softmax_ce_gradient(y_onehot: ArrayLike, logits: ArrayLike) -> FloatArray:
     """Gradient of the mean softmax cross-entropy with respect to the logits: ``(softmax − y)/n``.
 
     A 1-D input is one sample (n = 1).
@@ -73,8 +77,8 @@ def softmax_ce_gradient(y_onehot: np.ndarray, logits: np.ndarray) -> np.ndarray:
 
 
 def numerical_gradient(
-    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5
-) -> np.ndarray:
+    f: Callable[[FloatArray], float], x: FloatArray, h: float = 1e-5
+) -> FloatArray:
     """Central-difference gradient ``(f(x + h e_i) − f(x − h e_i)) / (2h)`` for every i.
 
     ``x`` may have any shape; it is not modified.

@@ -7,13 +7,15 @@ Each is ``∂/∂β`` of the mean loss of the scores ``Xβ``, built from the per
 
 from __future__ import annotations
 
-import numpy as np
+import numpy as np  # noqa: F401  (the examples below use np)
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference import elementwise as ew
 from engine.reference._util import as_float
 
 
-def mae_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def mae_gradient(X: ArrayLike, y: ArrayLike, beta: ArrayLike) -> FloatArray:
     """Subgradient of ``mean(|y − Xβ|)``: ``−Xᵀ sign(y − Xβ) / n``.
 
     Examples
@@ -22,12 +24,13 @@ def mae_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> np.ndarray:
     array([0.5])
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
-    return -(X.T @ ew.d_absolute(y - X @ beta)) / X.shape[0]
+    out: FloatArray = -(X.T @ ew.d_absolute(y - X @ beta)) / X.shape[0]
+    return out
 
 
 def huber_gradient(
-    X: np.ndarray, y: np.ndarray, beta: np.ndarray, delta: float | np.ndarray = 1.0
-) -> np.ndarray:
+    X: ArrayLike, y: ArrayLike, beta: ArrayLike, delta: float | FloatArray = 1.0
+) -> FloatArray:
     """Gradient of the mean Huber loss: ``−Xᵀ clip(y − Xβ, −δ, δ) / n``.
 
     Examples
@@ -36,10 +39,11 @@ def huber_gradient(
     array([-0.75])
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
-    return -(X.T @ ew.d_huber(y - X @ beta, delta)) / X.shape[0]
+    out: FloatArray = -(X.T @ ew.d_huber(y - X @ beta, delta)) / X.shape[0]
+    return out
 
 
-def hinge_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float = 0.0) -> np.ndarray:
+def hinge_gradient(X: ArrayLike, y: ArrayLike, beta: ArrayLike, lam: float = 0.0) -> FloatArray:
     """Subgradient of ``mean(max(0, 1 − y·Xβ)) + ½λ‖β‖²`` with labels in {−1, 1}.
 
     Only samples inside the margin (``y·Xβ < 1``) contribute: ``−Xᵀ(y·1[m < 1]) / n + λβ``.
@@ -51,4 +55,5 @@ def hinge_gradient(X: np.ndarray, y: np.ndarray, beta: np.ndarray, lam: float = 
     """
     X, y, beta = as_float(X), as_float(y), as_float(beta)
     m = y * (X @ beta)
-    return (X.T @ (y * ew.d_hinge(m))) / X.shape[0] + lam * beta
+    out: FloatArray = (X.T @ (y * ew.d_hinge(m))) / X.shape[0] + lam * beta
+    return out

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float
 
 BCE_EPS = 1e-12
 
 
-def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Mean squared error over all elements.
 
     Parameters
@@ -32,7 +34,7 @@ def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.mean(r * r))
 
 
-def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """Mean absolute error over all elements.
 
     Examples
@@ -43,7 +45,7 @@ def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.mean(np.abs(as_float(y_true) - as_float(y_pred))))
 
 
-def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+def rmse(y_true: FloatArray, y_pred: FloatArray) -> float:
     """Root mean squared error: the square root of :func:`mse`, in the target's units.
 
     Examples
@@ -54,7 +56,7 @@ def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.sqrt(mse(y_true, y_pred)))
 
 
-def huber(y_true: np.ndarray, y_pred: np.ndarray, delta: float = 1.0) -> float:
+def huber(y_true: ArrayLike, y_pred: ArrayLike, delta: float = 1.0) -> float:
     """Huber loss: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond, averaged; r = y_true − y_pred.
 
     Examples
@@ -66,7 +68,7 @@ def huber(y_true: np.ndarray, y_pred: np.ndarray, delta: float = 1.0) -> float:
     return float(np.mean(np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))))
 
 
-def binary_cross_entropy(y_true: np.ndarray, p_pred: np.ndarray, eps: float = BCE_EPS) -> float:
+def binary_cross_entropy(y_true: ArrayLike, p_pred: ArrayLike, eps: float = BCE_EPS) -> float:
     """Binary cross-entropy on probabilities clipped to ``[eps, 1 - eps]``.
 
     Parameters
@@ -88,7 +90,7 @@ def binary_cross_entropy(y_true: np.ndarray, p_pred: np.ndarray, eps: float = BC
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
-def bce_with_logits(y_true: np.ndarray, logits: np.ndarray) -> float:
+def bce_with_logits(y_true: ArrayLike, logits: ArrayLike) -> float:
     """Binary cross-entropy computed from logits, stable for any magnitude.
 
     Uses ``log(1 + e^z) - y z = logaddexp(0, z) - y z``, which never overflows.
@@ -102,7 +104,7 @@ def bce_with_logits(y_true: np.ndarray, logits: np.ndarray) -> float:
     return float(np.mean(np.logaddexp(0.0, z) - y * z))
 
 
-def log_softmax(logits: np.ndarray) -> np.ndarray:
+def log_softmax(logits: ArrayLike) -> FloatArray:
     """Log-softmax over the last axis via log-sum-exp (shift by the row maximum).
 
     Examples
@@ -112,10 +114,11 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     """
     z = as_float(logits)
     shifted = z - np.max(z, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    out: FloatArray = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    return out
 
 
-def softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: ArrayLike) -> FloatArray:
     """Softmax over the last axis (each row of a 2-D array sums to 1); stable for large logits.
 
     Examples
@@ -125,10 +128,11 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     """
     z = as_float(logits)
     e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
+    out: FloatArray = e / np.sum(e, axis=-1, keepdims=True)
+    return out
 
 
-def categorical_cross_entropy(y_onehot: np.ndarray, logits: np.ndarray) -> float:
+def categorical_cross_entropy(y_onehot: ArrayLike, logits: FloatArray) -> float:
     """Softmax cross-entropy from logits, averaged over rows (a 1-D input is one row).
 
     Examples
@@ -140,7 +144,7 @@ def categorical_cross_entropy(y_onehot: np.ndarray, logits: np.ndarray) -> float
     return float(-np.mean(np.sum(y * log_softmax(np.atleast_2d(logits)), axis=-1)))
 
 
-def hinge(y_true: np.ndarray, scores: np.ndarray) -> float:
+def hinge(y_true: ArrayLike, scores: ArrayLike) -> float:
     """Binary hinge loss ``mean(max(0, 1 - y s))`` with labels y in {-1, 1}.
 
     Examples
@@ -151,7 +155,7 @@ def hinge(y_true: np.ndarray, scores: np.ndarray) -> float:
     return float(np.mean(np.maximum(0.0, 1.0 - as_float(y_true) * as_float(scores))))
 
 
-def multiclass_hinge(labels: np.ndarray, scores: np.ndarray, margin: float = 1.0) -> float:
+def multiclass_hinge(labels: FloatArray, scores: ArrayLike, margin: float = 1.0) -> float:
     """Weston–Watkins multiclass hinge: mean over samples of Σ_{j≠y} max(0, s_j − s_y + margin).
 
     Parameters
@@ -175,7 +179,7 @@ def multiclass_hinge(labels: np.ndarray, scores: np.ndarray, margin: float = 1.0
 
 
 def focal_loss(
-    y_true: np.ndarray, p_pred: np.ndarray, gamma: float = 2.0, alpha: float = 0.25
+    y_true: ArrayLike, p_pred: ArrayLike, gamma: float = 2.0, alpha: float = 0.25
 ) -> float:
     """Binary focal loss ``-α_t (1 − p_t)^γ log p_t``, averaged.
 
@@ -193,7 +197,7 @@ def focal_loss(
     return float(np.mean(-alpha_t * (1.0 - p_t) ** gamma * np.log(p_t)))
 
 
-def label_smoothing(y_onehot: np.ndarray, eps: float) -> np.ndarray:
+def label_smoothing(y_onehot: ArrayLike, eps: float) -> FloatArray:
     """Smoothed targets ``(1 − ε) y + ε / K`` with K classes (the last axis).
 
     Examples
@@ -202,4 +206,5 @@ def label_smoothing(y_onehot: np.ndarray, eps: float) -> np.ndarray:
     array([0.025, 0.925, 0.025, 0.025])
     """
     y = as_float(y_onehot)
-    return (1.0 - eps) * y + eps / y.shape[-1]
+    out: FloatArray = (1.0 - eps) * y + eps / y.shape[-1]
+    return out

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray, FloatOrArray
 from engine.reference._util import as_float
 
-Pair = tuple[np.ndarray, np.ndarray]
+Pair = tuple[FloatArray, FloatArray]
 
 
-def sgd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
+def sgd_step(w: ArrayLike, grad: ArrayLike, lr: FloatOrArray) -> FloatArray:
     """Plain gradient step ``w − lr·g``.
 
     Examples
@@ -29,7 +31,7 @@ def sgd_step(w: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
 
 
 def momentum_step(
-    w: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float, beta: float = 0.9
+    w: ArrayLike, grad: ArrayLike, velocity: ArrayLike, lr: FloatOrArray, beta: FloatOrArray = 0.9
 ) -> Pair:
     """Momentum as an exponential average: ``v ← βv + (1 − β)g``, ``w ← w − lr·v``.
 
@@ -47,11 +49,11 @@ def momentum_step(
 
 
 def nesterov_step(
-    w: np.ndarray,
-    grad_fn: Callable[[np.ndarray], np.ndarray],
-    velocity: np.ndarray,
-    lr: float,
-    beta: float = 0.9,
+    w: ArrayLike,
+    grad_fn: Callable[[FloatArray], FloatArray],
+    velocity: ArrayLike,
+    lr: FloatOrArray,
+    beta: FloatOrArray = 0.9,
 ) -> Pair:
     """Nesterov momentum: the gradient is taken at the look-ahead point ``w − lr·β·v``.
 
@@ -69,7 +71,7 @@ def nesterov_step(
 
 
 def adagrad_step(
-    w: np.ndarray, grad: np.ndarray, accum: np.ndarray, lr: float, eps: float = 1e-8
+    w: ArrayLike, grad: ArrayLike, accum: ArrayLike, lr: FloatOrArray, eps: FloatOrArray = 1e-8
 ) -> Pair:
     """AdaGrad: ``G ← G + g²``, ``w ← w − lr·g / (√G + ε)``; returns ``(w, G)``.
 
@@ -84,12 +86,12 @@ def adagrad_step(
 
 
 def rmsprop_step(
-    w: np.ndarray,
-    grad: np.ndarray,
-    sq_avg: np.ndarray,
-    lr: float,
-    rho: float = 0.9,
-    eps: float = 1e-8,
+    w: ArrayLike,
+    grad: ArrayLike,
+    sq_avg: ArrayLike,
+    lr: FloatOrArray,
+    rho: FloatOrArray = 0.9,
+    eps: FloatOrArray = 1e-8,
 ) -> Pair:
     """RMSProp: ``s ← ρs + (1 − ρ)g²``, ``w ← w − lr·g / (√s + ε)``; returns ``(w, s)``.
 
@@ -105,16 +107,16 @@ def rmsprop_step(
 
 
 def adam_step(
-    w: np.ndarray,
-    grad: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
+    w: ArrayLike,
+    grad: ArrayLike,
+    m: ArrayLike,
+    v: ArrayLike,
     t: int,
-    lr: float = 1e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lr: FloatOrArray = 1e-3,
+    beta1: FloatOrArray = 0.9,
+    beta2: FloatOrArray = 0.999,
+    eps: FloatOrArray = 1e-8,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Adam with bias correction (t counts from 1, ε outside the square root).
 
     ``m ← β1 m + (1 − β1) g``, ``v ← β2 v + (1 − β2) g²``,
@@ -139,17 +141,17 @@ def adam_step(
 
 
 def adamw_step(
-    w: np.ndarray,
-    grad: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
+    w: ArrayLike,
+    grad: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
     t: int,
-    lr: float = 1e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    weight_decay: float = 1e-2,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lr: FloatOrArray = 1e-3,
+    beta1: FloatOrArray = 0.9,
+    beta2: FloatOrArray = 0.999,
+    eps: FloatOrArray = 1e-8,
+    weight_decay: FloatOrArray = 1e-2,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """AdamW: an Adam step plus decoupled weight decay ``w ← w − lr·λ·w``.
 
     The decay does not pass through the moment estimates, unlike L2 added to the gradient.

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray
 from engine.reference._util import as_float
 from engine.reference.training import CLIP_EPS, SAM_EPS
 
-Params = list[np.ndarray]
-GradFn = Callable[[Sequence[np.ndarray]], tuple[float, Params]]
+Params = list[FloatArray]
+GradFn = Callable[[Sequence[FloatArray]], tuple[float, Params]]
 
 
-def linear_mse(X: np.ndarray, Y: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[float, Params]:
+def linear_mse(X: ArrayLike, Y: ArrayLike, W: ArrayLike, b: ArrayLike) -> tuple[float, Params]:
     """MSE of ``X Wᵀ + b`` against ``Y`` and its gradients ``[∂W, ∂b]``.
 
     Examples
@@ -35,12 +37,12 @@ def linear_mse(X: np.ndarray, Y: np.ndarray, W: np.ndarray, b: np.ndarray) -> tu
 
 
 def mlp_mse(
-    X: np.ndarray,
-    Y: np.ndarray,
-    W1: np.ndarray,
-    b1: np.ndarray,
-    W2: np.ndarray,
-    b2: np.ndarray,
+    X: ArrayLike,
+    Y: ArrayLike,
+    W1: ArrayLike,
+    b1: ArrayLike,
+    W2: ArrayLike,
+    b2: ArrayLike,
 ) -> tuple[float, Params]:
     """MSE of ``tanh(X W1ᵀ + b1) W2ᵀ + b2`` against ``Y`` and its gradients
     ``[∂W1, ∂b1, ∂W2, ∂b2]``.
@@ -61,13 +63,13 @@ def mlp_mse(
     return float(np.mean(residual**2)), grads
 
 
-def global_norm(grads: Sequence[np.ndarray]) -> float:
+def global_norm(grads: Sequence[FloatArray]) -> float:
     """``√(Σ_i ‖g_i‖²)`` over every array."""
     return float(np.sqrt(sum(float(np.sum(as_float(g) ** 2)) for g in grads)))
 
 
 def clip_and_step(
-    params: Sequence[np.ndarray], grads: Sequence[np.ndarray], max_norm: float, lr: float
+    params: Sequence[FloatArray], grads: Sequence[FloatArray], max_norm: float, lr: float
 ) -> tuple[float, Params]:
     """``clip_grad_norm_`` then one SGD step: scale every gradient by
     ``min(1, max_norm / (‖g‖ + 1e-6))`` (global norm), step ``w ← w − lr·g``; returns
@@ -86,7 +88,7 @@ def clip_and_step(
 
 
 def sam_step(
-    params: Sequence[np.ndarray], loss_and_grads: GradFn, rho: float, lr: float
+    params: Sequence[FloatArray], loss_and_grads: GradFn, rho: float, lr: float
 ) -> tuple[float, Params]:
     """One SAM update with SGD as the base optimizer; returns (loss at ``w``, new parameters).
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from engine.arrays import FloatArray, FloatOrArray
 from engine.reference._util import as_float, sigmoid
 from engine.reference.gradients import logistic_gradient, mse_gradient
 
@@ -13,7 +15,7 @@ CLIP_EPS = 1e-6
 SAM_EPS = 1e-12
 
 
-def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
+def clip_grad_norm(grads: Sequence[FloatArray], max_norm: float) -> tuple[list[FloatArray], float]:
     """Scale every gradient by ``min(1, max_norm / (‖g‖ + 1e-6))`` where ‖g‖ is the global L2 norm
     over the whole list; returns the clipped list and that norm.
 
@@ -29,7 +31,7 @@ def clip_grad_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[n
     return [g * scale for g in arrays], total
 
 
-def clip_grad_value(grad: np.ndarray, clip_value: float) -> np.ndarray:
+def clip_grad_value(grad: ArrayLike, clip_value: float) -> FloatArray:
     """Clip every component to ``[−clip_value, clip_value]``.
 
     Examples
@@ -41,8 +43,8 @@ def clip_grad_value(grad: np.ndarray, clip_value: float) -> np.ndarray:
 
 
 def dropout(
-    x: np.ndarray, p: float, training: bool = True, rng: np.random.Generator | None = None
-) -> np.ndarray:
+    x: ArrayLike, p: float, training: bool = True, rng: np.random.Generator | None = None
+) -> FloatArray:
     """Inverted dropout: zero each unit with probability ``p`` and scale survivors by 1/(1 − p).
 
     In evaluation mode (``training=False``) or with ``p = 0`` the input comes back unchanged.
@@ -88,8 +90,8 @@ def early_stopping(
 
 
 def mixup(
-    x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray, lam: float
-) -> tuple[np.ndarray, np.ndarray]:
+    x1: ArrayLike, y1: ArrayLike, x2: ArrayLike, y2: ArrayLike, lam: FloatOrArray
+) -> tuple[FloatArray, FloatArray]:
     """Mix two examples: ``(λx1 + (1 − λ)x2, λy1 + (1 − λ)y2)``.
 
     Examples
@@ -97,12 +99,12 @@ def mixup(
     >>> mixup(np.array([1.0]), np.array([1.0, 0.0]), np.array([3.0]), np.array([0.0, 1.0]), 0.25)
     (array([2.5]), array([0.25, 0.75]))
     """
-    return lam * as_float(x1) + (1 - lam) * as_float(x2), lam * as_float(y1) + (1 - lam) * as_float(
-        y2
-    )
+    mixed_x = lam * as_float(x1) + (1 - lam) * as_float(x2)
+    mixed_y = lam * as_float(y1) + (1 - lam) * as_float(y2)
+    return mixed_x, mixed_y
 
 
-def sam_perturbation(grad: np.ndarray, rho: float = 0.05) -> np.ndarray:
+def sam_perturbation(grad: ArrayLike, rho: float = 0.05) -> FloatArray:
     """SAM's ascent step ``ε = ρ · g / (‖g‖₂ + 1e-12)``: the worst-case nearby direction.
 
     Examples
@@ -114,7 +116,7 @@ def sam_perturbation(grad: np.ndarray, rho: float = 0.05) -> np.ndarray:
     return rho * g / (np.linalg.norm(g) + SAM_EPS)
 
 
-def linear_regression_gd(X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> np.ndarray:
+def linear_regression_gd(X: ArrayLike, y: FloatArray, lr: float, epochs: int) -> FloatArray:
     """Full-batch gradient descent on the MSE from β = 0: ``β ← β − lr·(−2/n)Xᵀ(y − Xβ)``.
 
     Examples
@@ -129,7 +131,7 @@ def linear_regression_gd(X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -
     return beta
 
 
-def logistic_regression_gd(X: np.ndarray, y: np.ndarray, lr: float, epochs: int) -> np.ndarray:
+def logistic_regression_gd(X: ArrayLike, y: FloatArray, lr: float, epochs: int) -> FloatArray:
     """Full-batch gradient descent on the mean logistic loss from β = 0.
 
     Each epoch ``β ← β − lr·Xᵀ(σ(Xβ) − y)/n``.

@@ -17,7 +17,10 @@ BIAS = (
 )
 
 
-def _adam_variant(kind: str) -> Step:
+def adam_variant(kind: str) -> Step:
+    """A wrong Adam step: ``no-bias`` (no bias correction), ``eps-inside`` (ε under the root)
+    or ``t-from-0`` (a step count that starts at 0)."""
+
     def step(
         w: A,
         g: A,
@@ -95,19 +98,22 @@ register(
             ],
         ),
         mistakes=(
-            Mistake("no-bias", BIAS, _adam_variant("no-bias")),
-            Mistake("eps-inside", EPS_OUTSIDE, _adam_variant("eps-inside")),
+            Mistake("no-bias", BIAS, adam_variant("no-bias")),
+            Mistake("eps-inside", EPS_OUTSIDE, adam_variant("eps-inside")),
             Mistake(
                 "t-from-0",
                 "t is given counting from 1: use β^t with that t (do not add 1)",
-                _adam_variant("t-from-0"),
+                adam_variant("t-from-0"),
             ),
         ),
     )
 )
 
 
-def _adamw_variant(kind: str) -> Step:
+def adamw_variant(kind: str) -> Step:
+    """A wrong AdamW step: ``l2`` (decay through the gradient), ``no-lr`` (decay not scaled by
+    the rate) or ``none`` (no decay)."""
+
     def step(
         w: A,
         g: A,
@@ -168,14 +174,14 @@ register(
                 "l2",
                 "weight decay was folded into the gradient (Adam + L2) — AdamW decays the"
                 " weights directly, outside the adaptive step: w ← w − lr·λ·w",
-                _adamw_variant("l2"),
+                adamw_variant("l2"),
             ),
             Mistake(
                 "no-lr",
                 "the decay is scaled by the learning rate: w ← w − lr·λ·w",
-                _adamw_variant("no-lr"),
+                adamw_variant("no-lr"),
             ),
-            Mistake("none", "no weight decay was applied: subtract lr·λ·w", _adamw_variant("none")),
+            Mistake("none", "no weight decay was applied: subtract lr·λ·w", adamw_variant("none")),
         ),
     )
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
@@ -120,12 +122,14 @@ register(
 
 def _softmax_axis0(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - np.max(z, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
+    out: np.ndarray = e / np.sum(e, axis=0, keepdims=True)
+    return out
 
 
 def _softmax_global(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - np.max(z))
-    return e / np.sum(e)
+    out: np.ndarray = e / np.sum(e)
+    return out
 
 
 def _softmax_cases(rng: np.random.Generator) -> list[Case]:
@@ -184,7 +188,7 @@ def _cce_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _cce_variant(reduce: str):
+def _cce_variant(reduce: str) -> Callable[..., float]:
     def loss(y: np.ndarray, z: np.ndarray) -> float:
         logp = ref.log_softmax(z) if reduce != "axis-0" else np.log(_softmax_axis0(z))
         per = -np.sum(y * logp, axis=-1)

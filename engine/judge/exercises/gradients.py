@@ -23,7 +23,7 @@ FD_RTOL, FD_ATOL = 1e-5, 1e-7
 def _fd_target(loss: Callable[..., float], wrt: int) -> Callable[..., np.ndarray]:
     """Central differences of ``loss`` with respect to its argument number ``wrt``."""
 
-    def target(*args: np.ndarray) -> np.ndarray:
+    def target(*args: np.ndarray | float) -> np.ndarray:
         def f(x: np.ndarray) -> float:
             return loss(*args[:wrt], x, *args[wrt + 1 :])
 
@@ -32,7 +32,7 @@ def _fd_target(loss: Callable[..., float], wrt: int) -> Callable[..., np.ndarray
     return target
 
 
-def _fd_case(args: tuple[np.ndarray, ...], target: Callable[..., np.ndarray]) -> Case:
+def _fd_case(args: tuple[np.ndarray | float, ...], target: Callable[..., np.ndarray]) -> Case:
     return Case(
         "property: matches finite differences of the loss",
         args,

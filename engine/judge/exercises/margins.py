@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
@@ -52,7 +54,7 @@ register(
 )
 
 
-def _mc_hinge_variant(kind: str):
+def _mc_hinge_variant(kind: str) -> Callable[..., float]:
     def loss(labels: np.ndarray, scores: np.ndarray, margin: float = 1.0) -> float:
         s = np.asarray(scores, float)
         idx = np.arange(s.shape[0])

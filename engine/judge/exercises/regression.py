@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
@@ -158,7 +160,9 @@ def _huber_cases(rng: np.random.Generator) -> list[Case]:
     return cases
 
 
-def _huber_variant(quad: float, lin_offset: float, swap: bool = False, mean: bool = True):
+def _huber_variant(
+    quad: float, lin_offset: float, swap: bool = False, mean: bool = True
+) -> Callable[..., float]:
     def loss(t: np.ndarray, p: np.ndarray, delta: float = 1.0) -> float:
         a = np.abs(np.asarray(t, float) - np.asarray(p, float))
         inside = a > delta if swap else a <= delta

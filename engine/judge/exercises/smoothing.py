@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
@@ -9,7 +11,7 @@ from engine.judge.gen import as_float32, binary, edge, example, hidden, onehot, 
 from engine.reference import losses as ref
 
 
-def _focal_variant(kind: str):
+def _focal_variant(kind: str) -> Callable[..., float]:
     def loss(y: np.ndarray, p: np.ndarray, gamma: float = 2.0, alpha: float = 0.25) -> float:
         p_t = y * p + (1 - y) * (1 - p)
         alpha_t = y * alpha + (1 - y) * (1 - alpha)

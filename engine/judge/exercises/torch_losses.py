@@ -275,7 +275,8 @@ def _away_from_kinks(rng: np.random.Generator, n: int, delta: float) -> A:
     """Residuals with |r| in (0.1δ, 0.8δ) or (1.2δ, 3δ): finite differences stay exact."""
     inside = rng.uniform(0.1, 0.8, n) * delta
     outside = rng.uniform(1.2, 3.0, n) * delta
-    return np.where(rng.random(n) < 0.5, inside, outside) * rng.choice([-1.0, 1.0], n)
+    out: A = np.where(rng.random(n) < 0.5, inside, outside) * rng.choice([-1.0, 1.0], n)
+    return out
 
 
 def _gradcheck(got: Any, _: Case) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
-from engine.judge.exercises.adam import BIAS, _adam_variant, _adamw_variant
+from engine.judge.exercises.adam import BIAS, adam_variant, adamw_variant
 from engine.judge.exercises.optimizers import EPS_OUTSIDE
 from engine.judge.gen import normal
 from engine.judge.torchcases import model_case, show_array, torch_setup
@@ -108,7 +108,7 @@ def _optimizer_cases(
 
 _ADAM_STEPS = {
     "ref": opt.adam_step,
-    **{k: _adam_variant(k) for k in ("no-bias", "eps-inside", "t-from-0")},
+    **{k: adam_variant(k) for k in ("no-bias", "eps-inside", "t-from-0")},
 }
 _ADAM_MISTAKES = (
     ("no-bias", BIAS),
@@ -140,7 +140,7 @@ register(
 
 def _no_bias_adamw(w: A, g: A, m: A, v: A, t: int, *hyper: float) -> tuple[A, A, A]:
     *adam, weight_decay = hyper
-    new_w, m, v = _adam_variant("no-bias")(w, g, m, v, t, *adam)
+    new_w, m, v = adam_variant("no-bias")(w, g, m, v, t, *adam)
     return new_w - adam[0] * weight_decay * w, m, v
 
 
@@ -160,17 +160,17 @@ register(
                 "l2",
                 "weight decay was folded into the gradient (Adam + L2) — AdamW decays the"
                 " weights directly, outside the adaptive step: p ← p − lr·λ·p",
-                trajectory(_adamw_variant("l2"), decoupled=True),
+                trajectory(adamw_variant("l2"), decoupled=True),
             ),
             Mistake(
                 "no-lr",
                 "the decay is scaled by the learning rate: p ← p − lr·λ·p",
-                trajectory(_adamw_variant("no-lr"), decoupled=True),
+                trajectory(adamw_variant("no-lr"), decoupled=True),
             ),
             Mistake(
                 "none",
                 "no weight decay was applied: multiply each parameter by (1 − lr·λ)",
-                trajectory(_adamw_variant("none"), decoupled=True),
+                trajectory(adamw_variant("none"), decoupled=True),
             ),
             Mistake("no-bias", BIAS, trajectory(_no_bias_adamw, decoupled=True)),
         ),

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.judge.compare import _numbers
+from engine.judge.compare import numeric_array
 from engine.judge.core import Case, Exercise, Mistake, register
-from engine.judge.exercises.training import _dropout_check
+from engine.judge.exercises.training import dropout_check
 from engine.judge.gen import normal
 from engine.judge.text import number
 from engine.judge.torchcases import model_case, show_array, torch_setup
@@ -303,10 +303,10 @@ register(
 # -- Dropout ------------------------------------------------------------------------------------
 def _dropout_statistics(got: Any, case: Case) -> tuple[str, str] | None:
     """Train output judged like NumPy's dropout; then gradient, a fresh mask, eval mode."""
-    x, p = np.asarray(case.params["x"]), float(case.args[0])
+    x, p = _module_input(case), float(case.args[0])
     if not isinstance(got, Seq) or len(got) != 4:
         return ("wrong-type", "expected the module's outputs")
-    first, grad, second, evaluated = (_numbers(g) if g is not None else None for g in got)
+    first, grad, second, evaluated = (numeric_array(g) if g is not None else None for g in got)
     if first is None or second is None or evaluated is None:
         return ("wrong-type", "forward must return a tensor shaped like its input")
     if p > 0 and np.count_nonzero(first) == first.size:
@@ -314,7 +314,7 @@ def _dropout_statistics(got: Any, case: Case) -> tuple[str, str] | None:
             "train-mode",
             "no unit was dropped in train mode — zero each element with probability p",
         )
-    problem = _dropout_check(first, Case("train", (x, p)))
+    problem = dropout_check(first, Case("train", (x, p)))
     if problem:
         return ("train-mode", problem)
     if _eval_identity(evaluated, case):
@@ -333,9 +333,14 @@ def _dropout_statistics(got: Any, case: Case) -> tuple[str, str] | None:
     return None
 
 
+def _module_input(case: Case) -> A:
+    """The input ``x`` a module case feeds to the learner's module."""
+    return np.asarray((case.params or {})["x"])
+
+
 def _eval_identity(got: Any, case: Case) -> tuple[str, str] | None:
-    x = np.asarray(case.params["x"])
-    values = _numbers(got) if got is not None else None
+    x = _module_input(case)
+    values = numeric_array(got) if got is not None else None
     if values is not None and values.shape == x.shape and np.array_equal(values, x):
         return None
     return (
@@ -347,7 +352,8 @@ def _eval_identity(got: Any, case: Case) -> tuple[str, str] | None:
 
 def _dropout_cases(rng: np.random.Generator) -> list[Case]:
     def units(*shape: int) -> A:
-        return rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+        out: A = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+        return out
 
     def case(name: str, p: float, x: A, mode: str = "", **kw: Any) -> Case:
         params = {"x": x, "mode": mode, "forbid": ["torch.nn.modules.dropout._DropoutNd"]}

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.judge.compare import _numbers
+from engine.judge.compare import numeric_array
 from engine.judge.core import Case, Exercise, Mistake, register
 from engine.judge.gen import edge, example, hidden, normal
 from engine.reference import training as ref
@@ -92,10 +92,10 @@ register(
 )
 
 
-def _dropout_check(got: Any, case: Case) -> str | None:
+def dropout_check(got: Any, case: Case) -> str | None:
     """Inverted dropout, judged statistically: every unit is 0 or x/(1 − p), about p dropped."""
     x, p = case.args[0], float(case.args[1])
-    arr = _numbers(got)
+    arr = numeric_array(got)
     if arr is None or arr.shape != x.shape:
         return f"expected an array of x's shape {x.shape}"
     if not np.isfinite(arr).all():
@@ -125,10 +125,11 @@ def _dropout_check(got: Any, case: Case) -> str | None:
 
 def _dropout_cases(rng: np.random.Generator) -> list[Case]:
     def units(*shape: int) -> np.ndarray:
-        return rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+        out: np.ndarray = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
+        return out
 
     def stat(about: str, *args: Any) -> Case:
-        return Case(f"statistics: {about}", args, about=about, check=_dropout_check)
+        return Case(f"statistics: {about}", args, about=about, check=dropout_check)
 
     return [
         example(np.ones(4), 0.5, training=False),

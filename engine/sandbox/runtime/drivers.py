@@ -40,11 +40,21 @@ def build(value: Any) -> Any:
     return value
 
 
+def _surface_grad(
+    surface: Callable[[np.ndarray], np.ndarray],
+) -> Callable[[np.ndarray], np.ndarray]:
+    def grad_fn(w: np.ndarray) -> np.ndarray:
+        return surface(np.asarray(w, dtype=float))
+
+    return grad_fn
+
+
 def _quadratic_grad(spec: Spec) -> Callable[[np.ndarray], np.ndarray]:
     A, b = np.asarray(spec["A"], dtype=float), np.asarray(spec["b"], dtype=float)
 
     def grad_fn(w: np.ndarray) -> np.ndarray:
-        return A @ np.asarray(w, dtype=float) - b
+        out: np.ndarray = A @ np.asarray(w, dtype=float) - b
+        return out
 
     return grad_fn
 
@@ -90,10 +100,7 @@ def _optimizer(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
     p = case["params"]
     w, state = np.array(p["w0"], dtype=float), [np.array(s, dtype=float) for s in p["state"]]
     if p.get("objective") in GRADIENTS:
-        surface = GRADIENTS[p["objective"]]
-
-        def grad_fn(w: np.ndarray) -> np.ndarray:
-            return surface(np.asarray(w, dtype=float))
+        grad_fn = _surface_grad(GRADIENTS[p["objective"]])
     else:
         A, b = np.asarray(p["A"], dtype=float), np.asarray(p["b"], dtype=float)
         grad_fn = _quadratic_grad(Spec(A=A, b=b))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,14 +97,14 @@ def _probe_child(plan: dict[str, Any], uid: int, wanted: dict[str, bool]) -> dic
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        attempts = {
+        attempts: dict[str, Callable[[], object]] = {
             "namespaces": lambda: isolate.private_root(
                 plan["mountpoint"], plan["expose"], plan["mask"], "size=64k"
             ),
             "separate_uid": lambda: isolate.drop_privileges(uid),
             "seccomp": lambda: seccomp.install(isolate.LIBC),
         }
-        works = {}
+        works: dict[str, bool] = {}
         if wanted["pidns"]:
             works["pidns"] = _enter_pid_namespace(plan["user_namespace"])
         for layer, attempt in attempts.items():
@@ -121,4 +122,5 @@ def _probe_child(plan: dict[str, Any], uid: int, wanted: dict[str, bool]) -> dic
     data = b"".join(iter(lambda: os.read(read_end, 4096), b""))
     os.close(read_end)
     os.waitpid(pid, 0)
-    return json.loads(data or b"{}")
+    out: dict[str, bool] = json.loads(data or b"{}")
+    return out

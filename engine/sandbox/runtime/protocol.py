@@ -68,7 +68,8 @@ def read_frame(fd: int, max_blob: int) -> tuple[dict[str, Any], bytes] | None:
 
 def split_frames(data: bytes, max_frames: int) -> tuple[list[tuple[dict[str, Any], bytes]], bool]:
     """Parse a stream written by an untrusted child; returns frames and whether it ended cleanly."""
-    frames, pos = [], 0
+    frames: list[tuple[dict[str, Any], bytes]] = []
+    pos = 0
     while pos < len(data) and len(frames) < max_frames:
         if len(data) - pos < PREFIX.size:
             return frames, False
@@ -142,7 +143,7 @@ def decode_input(node: Any, blob: bytes) -> Any:
     t = node["t"]
     if t == "arr":
         dtype = INPUT_DTYPES[node["dtype"]]
-        flat = np.frombuffer(
+        flat: np.ndarray = np.frombuffer(
             blob, dtype=dtype, count=node["len"] // np.dtype(dtype).itemsize, offset=node["off"]
         )
         return flat.reshape(node["shape"]).copy()
@@ -212,7 +213,7 @@ def decode_output(node: Any, blob: bytes, depth: int = 0) -> Any:
 
 def _decode_array(node: dict[str, Any], blob: bytes) -> np.ndarray:
     shape, off, length = node.get("shape"), node.get("off"), node.get("len")
-    ok = (
+    if not (
         isinstance(shape, list)
         and len(shape) <= 32
         and all(type(s) is int and 0 <= s < 2**31 for s in shape)
@@ -221,8 +222,7 @@ def _decode_array(node: dict[str, Any], blob: bytes) -> np.ndarray:
         and off >= 0
         and off + length <= len(blob)
         and length == 8 * math.prod(shape)
-    )
-    if not ok:
+    ):
         raise ProtocolError("malformed array")
     flat = np.frombuffer(blob, dtype=np.float64, count=length // 8, offset=off)
     arr = np.array(flat.reshape(shape), dtype=np.float64, copy=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
@@ -27,7 +27,15 @@ from .drivers import DRIVERS, SETUPS, Requirement
 
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
-GRADCHECK = {"eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
+
+
+class Tolerances(TypedDict):
+    eps: float
+    atol: float
+    rtol: float
+
+
+GRADCHECK: Tolerances = {"eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
 HOOK_METHODS = (
     (torch.Tensor, "register_hook"),
     (nn.Module, "register_full_backward_hook"),

@@ -176,7 +176,8 @@ class Zygote:
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         if self.pidns and code is not None and code > tree.SIGNALLED:
-            code, signum = None, code - tree.SIGNALLED  # relayed by the namespace's init
+            signum = code - tree.SIGNALLED  # relayed by the namespace's init
+            code = None
         self._send(
             {
                 "op": "exit",
