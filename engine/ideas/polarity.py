@@ -1,0 +1,214 @@
+"""Which way a piece of text points: negations in it, and the domain's antonyms.
+
+Sentence embeddings barely see "not", and "up-weights" sits next to "down-weights": two texts
+about the same thing in opposite directions look alike. So the direction is read separately: a
+clause agrees with a rubric sentence when the negations in both, plus the antonym swaps between
+them, add up to an even number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from engine.ideas.segment import clauses
+from engine.textnorm import fold, stem
+
+# Words that deny what follows them. ("Unlike", "instead", "rather" contrast two things; they do
+# not deny the claim, so they are not here.) "Less" and "fewer" deny the "more": "less robust"
+# says what "not robust" says, and the opposite of "more robust".
+NEGATORS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "cant",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "couldnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "neednt",
+        "none",
+        "nothing",
+        "nobody",
+        "non",
+        "nowhere",
+        "less",
+        "fewer",
+    ]
+)
+# "not only", "no matter", "not just" do not deny anything.
+_NOT_NEGATING = re.compile(r"\b(?:not\s+(?:only|just|merely)|no\s+matter|nothing\s+but)\b")
+_WORD = re.compile(r"[a-z0-9]+|[,;:.!?()]")
+_PUNCTUATION = frozenset(",;:.!?()")
+
+# Pairs of words that point opposite ways in this subject. Written as people type them; each
+# word is stemmed, so "increases", "increasing" and "increase" are one.
+# fmt: off
+ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("increase", "decrease"), ("increase", "reduce"), ("raise", "lower"), ("grow", "shrink"),
+    ("rise", "fall"), ("up", "down"), ("upweight", "downweight"), ("amplify", "dampen"),
+    ("amplify", "suppress"), ("larger", "smaller"), ("large", "small"), ("big", "small"),
+    ("bigger", "smaller"), ("high", "low"), ("higher", "lower"), ("most", "least"),
+    ("many", "few"), ("fast", "slow"),
+    ("faster", "slower"), ("quickly", "slowly"), ("sharp", "flat"), ("sharper", "flatter"),
+    ("wide", "narrow"), ("wider", "narrower"), ("robust", "sensitive"), ("stable", "unstable"),
+    ("inside", "outside"), ("before", "after"), ("overfit", "underfit"),
+    ("overfitting", "underfitting"), ("above", "below"), ("overestimate", "underestimate"),
+    ("overconfident", "underconfident"), ("maximize", "minimize"), ("maximum", "minimum"),
+    ("max", "min"), ("positive", "negative"), ("strong", "weak"), ("stronger", "weaker"),
+    ("easy", "hard"), ("easier", "harder"), ("early", "late"), ("earlier", "later"),
+    ("long", "short"), ("longer", "shorter"), ("explode", "vanish"), ("add", "subtract"),
+    ("multiply", "divide"), ("always", "never"), ("all", "none"), ("convex", "concave"),
+    ("mean", "median"), ("first", "last"), ("train", "test"), ("training", "evaluation"),
+    ("underestimates", "overestimates"), ("cheap", "expensive"), ("constant", "varying"),
+    ("bounded", "unbounded"), ("biased", "unbiased"), ("same", "different"),
+    ("improve", "worsen"), ("better", "worse"), ("help", "hurt"), ("helps", "hurts"),
+    ("keep", "drop"), ("include", "exclude"), ("zero", "nonzero"), ("convex", "nonconvex"),
+    ("sparse", "dense"), ("smooth", "jagged"), ("continuous", "discontinuous"),
+    ("differentiable", "nondifferentiable"), ("calibrated", "miscalibrated"),
+    ("underconfidence", "overconfidence"), ("ignore", "emphasize"), ("row", "column"),
+)
+# fmt: on
+
+
+def _stems(pair: tuple[str, str]) -> tuple[str, str]:
+    return stem(pair[0]), stem(pair[1])
+
+
+_PAIRS = tuple({_stems(p) for p in ANTONYMS if _stems(p)[0] != _stems(p)[1]})
+
+
+SCOPE = 5  # a negation reaches this many words ahead, within its clause
+# Words between a negation and what it denies: auxiliaries, articles, adverbs of degree.
+_SKIP = frozenset(
+    ["be", "is", "are", "was", "were", "been", "being", "get", "gets", "got", "getting", "become", "becomes", "do", "does", "did", "have", "has", "had", "a", "an", "the", "to", "that", "this", "it", "its", "really", "actually", "always", "necessarily", "very", "too", "much", "any", "as", "so", "even", "quite", "entirely", "completely", "fully", "just", "simply", "at", "all", "same", "necessary", "needed", "going"]
+)
+# "never form p and compute from logits": "and" starts a new claim; "not X or Y" denies both.
+_SCOPE_END = frozenset(
+    ["and", "but", "however", "because", "since", "so", "although", "though", "while", "whereas", "which"]
+)
+
+
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[str, ...]:
+    """Folded words, with "not only" and the like taken out."""
+    return tuple(_WORD.findall(_NOT_NEGATING.sub(" ", fold(text))))  # punctuation kept
+
+
+@lru_cache(maxsize=16384)
+def stems_of(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in NEGATORS and w not in _PUNCTUATION)
+
+
+def negations(text: str, about: frozenset[str], *, head_only: bool = True) -> int:
+    """The negations in ``text`` that deny one of the stems ``about``. Read narrowly
+    (``head_only``), a negation denies the first word after it that is not an auxiliary or an
+    adverb ("does not really get smaller" denies "smaller"); read broadly, any word of its
+    scope. "Neither … nor" is one negation.
+
+    >>> negations("it does not really favour flat minima", frozenset({"favour", "flat"}))
+    1
+    >>> negations("it does not pick one at random, and it favours flat minima", frozenset({"favour"}))
+    0
+    >>> negations("it does not decompose into a sum", frozenset({"sum"}), head_only=False)
+    1
+    """
+    ws = words(text)
+    count = 0
+    for i, word in enumerate(ws):
+        if word not in NEGATORS or (word == "nor" and "neither" in ws[:i]):
+            continue
+        for ahead in ws[i + 1 : i + 1 + SCOPE]:
+            if ahead in _SCOPE_END or ahead in _PUNCTUATION:
+                break
+            if ahead in _SKIP or ahead in NEGATORS:
+                continue
+            if stem(ahead) in about:
+                count += 1
+                break
+            if head_only:
+                break
+    return count
+
+
+def swaps(claim: frozenset[str], other: frozenset[str]) -> int:
+    """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
+    count = 0
+    for a, b in _PAIRS:
+        if (a in claim and b not in claim and b in other and a not in other) or (b in claim and a not in claim and a in other and b not in other):
+            count += 1
+    return count
+
+
+def _aligned(claim: str, other: frozenset[str]) -> str:
+    """The clause of ``claim`` that ``other`` speaks to ("A is non-convex, whereas B is convex"
+    holds two claims of opposite sign: the learner's clause answers one of them)."""
+    parts = [c.text for c in clauses(claim)]
+    if len(parts) < 2:
+        return claim
+    return max(parts, key=lambda part: len(stems_of(part) & other))
+
+
+Agreement = int  # 1: same direction, -1: opposite, 0: cannot tell
+
+
+@lru_cache(maxsize=65536)
+def agreement(claim: str, other: str) -> Agreement:
+    """Whether ``other`` points the same way as ``claim`` (both about the same thing): 1 when
+    it does, -1 when it points the other way, 0 when the two readings of its negations (what a
+    negation governs: one word, or its whole scope) disagree.
+
+    >>> agreement("A larger delta makes Huber less robust", "Huber with a big delta is not robust")
+    1
+    >>> agreement("A larger delta makes Huber less robust", "With a smaller delta Huber is less robust")
+    -1
+    >>> agreement("Adam converges faster", "Adam does not converge faster")
+    -1
+    >>> agreement("MSE is non-convex here, whereas log loss is convex", "log loss is convex")
+    1
+    >>> agreement("CE equals entropy plus KL", "CE does not decompose into entropy plus KL")
+    0
+    """
+    theirs = stems_of(other)
+    claim = _aligned(claim, theirs)
+    mine = stems_of(claim)
+    shared = mine & theirs
+    flips = swaps(mine, theirs)
+    narrow = (negations(claim, shared) + negations(other, shared) + flips) % 2
+    broad = (
+        negations(claim, shared, head_only=False)
+        + negations(other, shared, head_only=False)
+        + flips
+    ) % 2
+    if narrow != broad:
+        return 0
+    return -1 if narrow else 1
+
+
+def agrees(claim: str, other: str) -> bool:
+    """Whether ``other`` surely points the same way as ``claim``."""
+    return agreement(claim, other) == 1
+
+
+def direction_words(texts: Sequence[str]) -> frozenset[str]:
+    """Every stem of the antonym table that occurs in ``texts`` (to see what a rubric can flip)."""
+    found: set[str] = set()
+    for text in texts:
+        found |= stems_of(text)
+    return frozenset(s for pair in _PAIRS for s in pair if s in found)

@@ -1,0 +1,86 @@
+"""Cut an answer into the pieces it asserts: sentences, then clauses, each with its place in
+the text so feedback can quote the learner's own words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A sentence ends at . ! ? (not inside a number such as 1.345 or an abbreviation such as e.g.),
+# at a semicolon, at a line break, and before a bullet.
+_SENTENCE_END = re.compile(
+    r"(?<!\d)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)[.!?]+(?=\s|$)|;|\n+|(?=\s[•▪◦‣*-]\s)"
+)
+# Inside a sentence, a clause ends where a contrast or a new reason begins.
+_CLAUSE_BREAK = re.compile(
+    r",?\s+(?:but|whereas|while|although|though|however|yet|unlike|instead)\s+"
+    r"|,\s+(?:so|because|since|which|and\s+so|and\s+(?=it\b|this\b|that\b|they\b|the\b))\s+"
+    r"|:\s+|\s+[-–—]\s+|\(|\)",
+    re.IGNORECASE,
+)
+MIN_CHARS = 3
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the answer: ``text`` is ``answer[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int  # index of the sentence it belongs to
+
+
+def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[tuple[int, int]]:
+    out, start = [], 0
+    for match in pattern.finditer(text):
+        out.append((offset + start, offset + match.start()))
+        start = match.end()
+    out.append((offset + start, offset + len(text)))
+    return out
+
+
+def _trimmed(answer: str, start: int, end: int) -> tuple[int, int]:
+    piece = answer[start:end]
+    lead = len(piece) - len(piece.lstrip(" \t•▪◦‣*-,.:;"))
+    trail = len(piece) - len(piece.rstrip(" \t,.:;"))
+    return start + lead, end - trail
+
+
+def sentences(answer: str) -> list[Span]:
+    """The answer's sentences (and lines, and bullet points), in order."""
+    out = []
+    for start, end in _pieces(answer, _SENTENCE_END, 0):
+        start, end = _trimmed(answer, start, end)
+        if end - start >= MIN_CHARS:
+            out.append(Span(start, end, answer[start:end], len(out)))
+    return out
+
+
+def clauses(answer: str) -> list[Span]:
+    """The answer's clauses: each sentence cut where a contrast or a new reason begins."""
+    out = []
+    for sentence in sentences(answer):
+        for start, end in _pieces(sentence.text, _CLAUSE_BREAK, sentence.start):
+            start, end = _trimmed(answer, start, end)
+            if end - start >= MIN_CHARS:
+                out.append(Span(start, end, answer[start:end], sentence.sentence))
+    return out
+
+
+def units(answer: str) -> list[Span]:
+    """What is compared with the rubric: every clause, every pair of neighbouring clauses of one
+    sentence (a claim often runs over two: "it clips the gradient, so outliers are bounded"),
+    and every sentence of three clauses or more.
+
+    >>> [u.text for u in units("Big delta acts like MSE, whereas small delta acts like MAE.")][:2]
+    ['Big delta acts like MSE', 'small delta acts like MAE']
+    """
+    parts = clauses(answer)
+    pairs = [
+        Span(a.start, b.end, answer[a.start : b.end], a.sentence)
+        for a, b in zip(parts, parts[1:], strict=False)
+        if a.sentence == b.sentence
+    ]
+    whole = [s for s in sentences(answer) if sum(p.sentence == s.sentence for p in parts) > 2]
+    return parts + pairs + whole
