@@ -10,7 +10,10 @@ from app.ops.middleware import RequestContextMiddleware
 from app.ops.ratelimit import RateLimiter
 from app.settings import Settings
 
-METRICS_TYPES = {"text/plain": {}, "application/openmetrics-text": {}}  # as Accept chooses
+METRICS_TYPES: dict[str, dict[str, object]] = {
+    "text/plain": {},
+    "application/openmetrics-text": {},
+}  # as Accept chooses
 
 
 def install(app: FastAPI, settings: Settings) -> None:

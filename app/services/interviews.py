@@ -59,7 +59,8 @@ def plan(
         for pair in zip(by_kind.get("numeric", []), by_kind.get("choice", []), strict=False)
         for q in pair
     ]
-    chosen, used = [], 0
+    chosen: list[str] = []
+    used = 0
     for qid in queue:
         cost = get_kind(catalog.question_model(qid).kind).interview_minutes
         if used + cost <= minutes or not chosen:
@@ -114,7 +115,8 @@ def _answers(session: Session, interview: Interview) -> dict[str, Attempt]:
 
 def report(*, session: Session, interview: Interview, catalog: Catalog) -> dict[str, Any]:
     answers = _answers(session, interview)
-    items, per_topic = [], {}
+    items: list[dict[str, Any]] = []
+    per_topic: dict[str, list[float]] = {}
     for qid in interview.question_ids:
         attempt = answers.get(qid)
         topic = catalog.content.question_topic[qid]
@@ -137,7 +139,7 @@ def report(*, session: Session, interview: Interview, catalog: Catalog) -> dict[
         "questions": items,
         "topics": topic_scores,
         "study": sorted(
-            (t for t, v in topic_scores.items() if v < STUDY_BELOW), key=topic_scores.get
+            (t for t, v in topic_scores.items() if v < STUDY_BELOW), key=lambda t: topic_scores[t]
         ),
     }
 

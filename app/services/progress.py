@@ -76,7 +76,7 @@ def progress(
     by_topic: dict[str, list[Any]] = {}
     for row in attempts:
         by_topic.setdefault(row.topic_id, []).append(row)
-    topics = []
+    topics: list[dict[str, Any]] = []
     for topic_id in topological_order(catalog):
         module = catalog.content.topics[topic_id]
         qids = [q.id for q in module.questions]

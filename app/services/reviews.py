@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from fsrs import Card, Rating, Scheduler
+from fsrs.card import CardDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -70,7 +72,7 @@ def review(
             ReviewCard.user_id == user_id, ReviewCard.question_id == question_id
         )
     )
-    card = Card.from_dict(row.state) if row else Card()
+    card = Card.from_dict(cast(CardDict, row.state)) if row else Card()
     card, _log = SCHEDULER.review_card(card, rating, review_datetime=now)
     if row is None:
         row = ReviewCard(
@@ -84,7 +86,7 @@ def review(
         )
         session.add(row)
         session.flush()
-    row.state = card.to_dict()
+    row.state = dict(card.to_dict())
     row.due = card.due
     row.reps += 1
     row.lapses += rating == Rating.Again
@@ -123,4 +125,8 @@ def count_due(*, session: Session, user_id: int, now: datetime) -> int:
 
 def retrievability(row: ReviewCard, now: datetime) -> float:
     """Probability of recall now, by FSRS (1.0 right after a review)."""
-    return float(SCHEDULER.get_card_retrievability(Card.from_dict(row.state), current_datetime=now))
+    return float(
+        SCHEDULER.get_card_retrievability(
+            Card.from_dict(cast(CardDict, row.state)), current_datetime=now
+        )
+    )

@@ -36,7 +36,7 @@ GENERIC = frozenset(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def bag(text: str) -> frozenset[str]:
     """The content terms of ``text`` (stems and concept tokens)."""
     return frozenset(terms(text))
@@ -48,7 +48,7 @@ def weight(term: str) -> float:
     return 0.3 if term in GENERIC else 1.0
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def total(claim: frozenset[str]) -> float:
     return sum(weight(t) for t in claim)
 
@@ -59,3 +59,13 @@ def recall(claim: frozenset[str], said: Iterable[str]) -> float:
     if not whole:
         return 0.0
     return sum(weight(t) for t in claim.intersection(said)) / whole
+
+
+def overlap(claim: frozenset[str], said: frozenset[str], beta: float) -> float:
+    """F-beta of ``said`` against ``claim``: recall (how much of the claim is said) weighted
+    ``beta`` times as much as precision (how much of what is said belongs to the claim)."""
+    common = sum(weight(t) for t in claim & said)
+    if not common:
+        return 0.0
+    r, p = common / total(claim), common / total(said)
+    return (1 + beta**2) * p * r / (beta**2 * p + r)

@@ -18,43 +18,19 @@ from engine.textnorm import fold, stem
 # Words that deny what follows them. ("Unlike", "instead", "rather" contrast two things; they do
 # not deny the claim, so they are not here.) "Less" and "fewer" deny the "more": "less robust"
 # says what "not robust" says, and the opposite of "more robust".
-NEGATORS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "neither",
-        "nor",
-        "without",
-        "cannot",
-        "cant",
-        "dont",
-        "doesnt",
-        "didnt",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "couldnt",
-        "hasnt",
-        "havent",
-        "hadnt",
-        "neednt",
-        "none",
-        "nothing",
-        "nobody",
-        "non",
-        "nowhere",
-        "less",
-        "fewer",
-    ]
-)
+# fmt: off
+NEGATORS = frozenset(["not", "no", "never", "neither", "nor", "without", "cannot", "cant", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "shouldnt", "couldnt", "hasnt", "havent", "hadnt", "neednt", "none", "nothing", "nobody", "non", "nowhere", "less", "fewer", "barely", "hardly", "scarcely", "fail", "fails", "failed", "failing", "differ", "differs", "differed", "rather_than", "instead_of"])
+# fmt: on
+# Two-word cues, joined before reading: "rather than the loss at w" denies "the loss at w".
+_JOINED = re.compile(r"\b(rather|instead)\s+(than|of)\b")
+# Words of one direction that the antonym table knows under another name.
+DIRECTION_SYNONYMS = {
+    "big": "large", "bigger": "larger", "huge": "large", "tiny": "small", "little": "small",
+    "broad": "wide", "broader": "wider", "steep": "sharp", "quick": "fast", "quicker": "faster",
+}  # fmt: skip
 # "not only", "no matter", "not just" do not deny anything.
 _NOT_NEGATING = re.compile(r"\b(?:not\s+(?:only|just|merely)|no\s+matter|nothing\s+but)\b")
-_WORD = re.compile(r"[a-z0-9]+|[,;:.!?()]")
+_WORD = re.compile(r"[a-z0-9_]+|[,;:.!?()]")
 _PUNCTUATION = frozenset(",;:.!?()")
 
 # Pairs of words that point opposite ways in this subject. Written as people type them; each
@@ -65,7 +41,8 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("rise", "fall"), ("up", "down"), ("upweight", "downweight"), ("amplify", "dampen"),
     ("amplify", "suppress"), ("larger", "smaller"), ("large", "small"), ("big", "small"),
     ("bigger", "smaller"), ("high", "low"), ("higher", "lower"), ("most", "least"),
-    ("many", "few"), ("fast", "slow"),
+    ("many", "few"), ("fast", "slow"), ("ascent", "descent"), ("uphill", "downhill"),
+    ("plus", "minus"), ("highest", "lowest"), ("worst", "best"), ("maximise", "minimise"),
     ("faster", "slower"), ("quickly", "slowly"), ("sharp", "flat"), ("sharper", "flatter"),
     ("wide", "narrow"), ("wider", "narrower"), ("robust", "sensitive"), ("stable", "unstable"),
     ("inside", "outside"), ("before", "after"), ("overfit", "underfit"),
@@ -83,6 +60,9 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("sparse", "dense"), ("smooth", "jagged"), ("continuous", "discontinuous"),
     ("differentiable", "nondifferentiable"), ("calibrated", "miscalibrated"),
     ("underconfidence", "overconfidence"), ("ignore", "emphasize"), ("row", "column"),
+    # things of one kind that a confused answer swaps for each other
+    ("l1", "l2"), ("lasso", "ridge"), ("mse", "mae"), ("squared", "absolute"), ("sgd", "adam"),
+    ("numerator", "denominator"), ("underfitting", "overfitting"), ("bias", "variance"),
 )
 # fmt: on
 
@@ -91,27 +71,109 @@ def _stems(pair: tuple[str, str]) -> tuple[str, str]:
     return stem(pair[0]), stem(pair[1])
 
 
-_PAIRS = tuple({_stems(p) for p in ANTONYMS if _stems(p)[0] != _stems(p)[1]})
+# One orientation per pair: ("overfit", "underfit") and ("underfitting", "overfitting") are one
+# pair, and counting it twice would cancel the swap it should find.
+_PAIRS = tuple(sorted({tuple(sorted(_stems(p))) for p in ANTONYMS if _stems(p)[0] != _stems(p)[1]}))
+# The plain words of the table, for reading "flatter" as "flat".
+_DIRECTION_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
 
 
 SCOPE = 5  # a negation reaches this many words ahead, within its clause
 # Words between a negation and what it denies: auxiliaries, articles, adverbs of degree.
 _SKIP = frozenset(
-    ["be", "is", "are", "was", "were", "been", "being", "get", "gets", "got", "getting", "become", "becomes", "do", "does", "did", "have", "has", "had", "a", "an", "the", "to", "that", "this", "it", "its", "really", "actually", "always", "necessarily", "very", "too", "much", "any", "as", "so", "even", "quite", "entirely", "completely", "fully", "just", "simply", "at", "all", "same", "necessary", "needed", "going"]
+    [
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "get",
+        "gets",
+        "got",
+        "getting",
+        "become",
+        "becomes",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "a",
+        "an",
+        "the",
+        "to",
+        "that",
+        "this",
+        "it",
+        "its",
+        "really",
+        "actually",
+        "always",
+        "necessarily",
+        "very",
+        "too",
+        "much",
+        "any",
+        "as",
+        "so",
+        "even",
+        "quite",
+        "entirely",
+        "completely",
+        "fully",
+        "just",
+        "simply",
+        "at",
+        "all",
+        "same",
+        "necessary",
+        "needed",
+        "going",
+    ]
 )
 # "never form p and compute from logits": "and" starts a new claim; "not X or Y" denies both.
 _SCOPE_END = frozenset(
-    ["and", "but", "however", "because", "since", "so", "although", "though", "while", "whereas", "which"]
+    [
+        "and",
+        "but",
+        "however",
+        "because",
+        "since",
+        "so",
+        "although",
+        "though",
+        "while",
+        "whereas",
+        "which",
+    ]
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """Folded words, with "not only" and the like taken out."""
-    return tuple(_WORD.findall(_NOT_NEGATING.sub(" ", fold(text))))  # punctuation kept
+    text = _JOINED.sub(r"\1_\2", _NOT_NEGATING.sub(" ", fold(text)))
+    found = _WORD.findall(text)
+    return tuple(_base(DIRECTION_SYNONYMS.get(w, w)) for w in found)  # punctuation kept
 
 
-@lru_cache(maxsize=16384)
+def _base(word: str) -> str:
+    """A comparative or superlative of a direction word read as the word itself ("flattest",
+    "sharper", "bigger" → "flat", "sharp", "big"): "the sharpest point" and "a sharp minimum"
+    point the same way, and the opposite way to "flat"."""
+    for suffix in ("est", "er"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            root = word[: -len(suffix)]
+            for candidate in (root, root + "e", root[:-1], root[:-1] + "y"):
+                if candidate in _DIRECTION_WORDS and candidate != word:
+                    return candidate
+    return word
+
+
+@lru_cache(maxsize=4096)
 def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in NEGATORS and w not in _PUNCTUATION)
 
@@ -151,15 +213,22 @@ def swaps(claim: frozenset[str], other: frozenset[str]) -> int:
     """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
     count = 0
     for a, b in _PAIRS:
-        if (a in claim and b not in claim and b in other and a not in other) or (b in claim and a not in claim and a in other and b not in other):
+        if (a in claim and b not in claim and b in other and a not in other) or (
+            b in claim and a not in claim and a in other and b not in other
+        ):
             count += 1
     return count
 
 
+# A rubric sentence is cut finer than an answer: "MSE gives the mean and MAE the median" holds
+# two claims, and a learner's clause speaks to one of them.
+_CONJUNCTION = re.compile(r"\s+and\s+|\s*[,;]\s+")
+
+
 def _aligned(claim: str, other: frozenset[str]) -> str:
-    """The clause of ``claim`` that ``other`` speaks to ("A is non-convex, whereas B is convex"
+    """The part of ``claim`` that ``other`` speaks to ("A is non-convex, whereas B is convex"
     holds two claims of opposite sign: the learner's clause answers one of them)."""
-    parts = [c.text for c in clauses(claim)]
+    parts = [p for c in clauses(claim) for p in _CONJUNCTION.split(c.text) if p.strip()]
     if len(parts) < 2:
         return claim
     return max(parts, key=lambda part: len(stems_of(part) & other))
@@ -168,11 +237,28 @@ def _aligned(claim: str, other: frozenset[str]) -> str:
 Agreement = int  # 1: same direction, -1: opposite, 0: cannot tell
 
 
-@lru_cache(maxsize=65536)
-def agreement(claim: str, other: str) -> Agreement:
+_OPPOSITE: dict[str, frozenset[str]] = {}
+for _a, _b in _PAIRS:
+    _OPPOSITE[_a] = _OPPOSITE.get(_a, frozenset()) | {_b}
+    _OPPOSITE[_b] = _OPPOSITE.get(_b, frozenset()) | {_a}
+
+
+def _with_anchor(mine: frozenset[str], anchor: str) -> frozenset[str]:
+    """``mine`` plus the direction words of the idea's own claim: a paraphrase that says "as
+    delta grows" still speaks of a large delta, and a clause about a small one opposes it."""
+    if not anchor:
+        return mine
+    extra = {
+        word for word in stems_of(anchor) if word in _OPPOSITE and not (_OPPOSITE[word] & mine)
+    }
+    return mine | extra
+
+
+def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
     """Whether ``other`` points the same way as ``claim`` (both about the same thing): 1 when
     it does, -1 when it points the other way, 0 when the two readings of its negations (what a
-    negation governs: one word, or its whole scope) disagree.
+    negation governs: one word, or its whole scope) disagree, or it swaps more than one pair of
+    opposites.
 
     >>> agreement("A larger delta makes Huber less robust", "Huber with a big delta is not robust")
     1
@@ -189,7 +275,9 @@ def agreement(claim: str, other: str) -> Agreement:
     claim = _aligned(claim, theirs)
     mine = stems_of(claim)
     shared = mine & theirs
-    flips = swaps(mine, theirs)
+    flips = swaps(_with_anchor(mine, anchor), theirs)
+    if flips > 1:  # "small delta → absolute error" against "large delta → squared error":
+        return 0  # two swaps are another claim more often than the same one said backwards
     narrow = (negations(claim, shared) + negations(other, shared) + flips) % 2
     broad = (
         negations(claim, shared, head_only=False)

@@ -3,6 +3,7 @@ the text so feedback can quote the learner's own words."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -12,9 +13,12 @@ _SENTENCE_END = re.compile(
     r"(?<!\d)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)[.!?]+(?=\s|$)|;|\n+|(?=\s[•▪◦‣*-]\s)"
 )
 # Inside a sentence, a clause ends where a contrast or a new reason begins.
+# ("X, and Y" is cut too, and so is "X and with/for/when Y": each side is a claim of its own. A
+# neighbouring pair of clauses is compared as well, so a claim cut in two is still found.)
 _CLAUSE_BREAK = re.compile(
     r",?\s+(?:but|whereas|while|although|though|however|yet|unlike|instead)\s+"
-    r"|,\s+(?:so|because|since|which|and\s+so|and\s+(?=it\b|this\b|that\b|they\b|the\b))\s+"
+    r"|,\s+(?:so|because|since|which|and\s+so|and|or)\s+"
+    r"|\s+(?:and|or)\s+(?=(?:with|for|when|if|once|then|so|it|this|that|they|its)\b)"
     r"|:\s+|\s+[-–—]\s+|\(|\)",
     re.IGNORECASE,
 )
@@ -29,10 +33,12 @@ class Span:
     end: int
     text: str
     sentence: int  # index of the sentence it belongs to
+    parts: tuple[int, ...] = ()  # for a pair or a sentence: the indices of its clauses
 
 
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[tuple[int, int]]:
-    out, start = [], 0
+    out: list[tuple[int, int]] = []
+    start = 0
     for match in pattern.finditer(text):
         out.append((offset + start, offset + match.start()))
         start = match.end()
@@ -49,7 +55,7 @@ def _trimmed(answer: str, start: int, end: int) -> tuple[int, int]:
 
 def sentences(answer: str) -> list[Span]:
     """The answer's sentences (and lines, and bullet points), in order."""
-    out = []
+    out: list[Span] = []
     for start, end in _pieces(answer, _SENTENCE_END, 0):
         start, end = _trimmed(answer, start, end)
         if end - start >= MIN_CHARS:
@@ -59,7 +65,7 @@ def sentences(answer: str) -> list[Span]:
 
 def clauses(answer: str) -> list[Span]:
     """The answer's clauses: each sentence cut where a contrast or a new reason begins."""
-    out = []
+    out: list[Span] = []
     for sentence in sentences(answer):
         for start, end in _pieces(sentence.text, _CLAUSE_BREAK, sentence.start):
             start, end = _trimmed(answer, start, end)
@@ -78,9 +84,13 @@ def units(answer: str) -> list[Span]:
     """
     parts = clauses(answer)
     pairs = [
-        Span(a.start, b.end, answer[a.start : b.end], a.sentence)
-        for a, b in zip(parts, parts[1:], strict=False)
+        Span(a.start, b.end, answer[a.start : b.end], a.sentence, (i, i + 1))
+        for i, (a, b) in enumerate(itertools.pairwise(parts))
         if a.sentence == b.sentence
     ]
-    whole = [s for s in sentences(answer) if sum(p.sentence == s.sentence for p in parts) > 2]
+    whole = []
+    for s in sentences(answer):
+        inside = tuple(i for i, p in enumerate(parts) if p.sentence == s.sentence)
+        if len(inside) > 2:
+            whole.append(Span(s.start, s.end, s.text, s.sentence, inside))
     return parts + pairs + whole

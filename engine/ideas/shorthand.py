@@ -18,6 +18,7 @@ SYMBOLS = {
     "∞": " infinity ", "×": " times ", "·": " times ", "÷": " divided by ", "&": " and ",
     "√": " square root ", "∇": " gradient ", "∂": " derivative ", "Σ": " sum ", "∑": " sum ",
     "‖": " norm ", "±": " plus or minus ", "↔": " equivalent to ", "∴": " so ",
+    "+": " plus ", "−": " minus ", " - ": " minus ",
 }
 ABBREVIATIONS = {
     "w/o": "without", "w/": "with", "b/c": "because", "bc": "because", "cuz": "because",
@@ -47,7 +48,7 @@ _ABBREVIATION = re.compile(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def expand(text: str) -> str:
     """``text`` with symbols and shorthand spelled out (for comparison only, never shown).
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from engine.constants import SelfRating
+from engine.ideas import (
+    IdeaOutcome,
+    IdeaResult,
+    IdeaSpec,
+    IdeaStatus,
+    MisconceptionSpec,
+    Rubric,
+    grade_ideas,
+)
 from engine.kinds.base import (
     Answer,
     InputSpec,
@@ -16,20 +26,10 @@ from engine.kinds.base import (
     one_text,
     register,
 )
-from engine.rubric import Concept as KeywordConcept
-from engine.rubric import grade_open
-from engine.verdict import Details, Verdict, invalid
+from engine.verdict import Details, Feedback, Verdict, invalid
 
 IdeaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=2, max_length=40)]
 Sentence = Annotated[str, Field(min_length=12, max_length=400)]
-
-
-class Concept(Strict):
-    """One key idea of a keyword rubric with the phrasings that earn it."""
-
-    label: Text
-    phrases: list[Text] = Field(min_length=1)
-    weight: float = Field(default=1.0, gt=0)
 
 
 class Idea(Strict):
@@ -64,10 +64,9 @@ class OpenQuestion(QuestionBase):
 
     kind: Literal["open"] = "open"
     model_answer: Text
-    rubric: list[Concept] = []
     pass_score: float = Field(default=0.7, gt=0, le=1)
-    ideas: list[Idea] = Field(default=[], max_length=8)
-    misconceptions: list[Misconception] = Field(default=[], max_length=8)
+    ideas: list[Idea] = Field(min_length=2, max_length=8)
+    misconceptions: list[Misconception] = Field(min_length=1, max_length=8)
 
     @model_validator(mode="after")
     def _ideas_consistent(self) -> OpenQuestion:
@@ -75,21 +74,74 @@ class OpenQuestion(QuestionBase):
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise ValueError(f"idea ids must be unique; repeated: {', '.join(repeated)}")
-        if self.ideas and not any(i.required for i in self.ideas):
+        if not any(i.required for i in self.ideas):
             raise ValueError("mark at least one idea `required: true`")
         unknown = sorted({m.about for m in self.misconceptions if m.about and m.about not in ids})
         if unknown:
             raise ValueError(f"misconception `about` names unknown idea(s): {', '.join(unknown)}")
-        if not self.ideas and not self.rubric:
-            raise ValueError("an open question needs `ideas` (and `misconceptions`)")
         return self
 
 
+def rubric_of(question: OpenQuestion) -> Rubric:
+    """The matcher's view of a question's ideas and misconceptions."""
+    ideas = tuple(
+        IdeaSpec(
+            i.id,
+            i.label,
+            (i.claim, *i.paraphrases),
+            weight=i.weight,
+            required=i.required,
+            follow_up=i.follow_up,
+        )
+        for i in question.ideas
+    )
+    misconceptions = tuple(
+        MisconceptionSpec((m.claim, *m.paraphrases), m.correction, m.about)
+        for m in question.misconceptions
+    )
+    return Rubric(ideas, misconceptions)
+
+
+class IdeaRead(BaseModel):
+    """One idea of the rubric as the verdict shows it: never its claim unless it was denied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    label: str
+    required: bool
+    status: IdeaStatus
+    quote: str | None = Field(
+        default=None, description="The learner's words that covered or denied it."
+    )
+    start: int | None = Field(default=None, description="Where the quote begins in the answer.")
+    end: int | None = None
+    hint: str | None = Field(default=None, description="A question that leads to a missing idea.")
+    correction: str | None = Field(default=None, description="What is true, for a denied idea.")
+
+
+class MisconceptionRead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str
+    start: int
+    end: int
+    correction: str
+
+
 class OpenDetails(Details):
-    """What an open verdict adds: the rubric's ideas covered and missed, and the model answer."""
+    """What an open verdict adds: each idea covered, missing or denied (with the learner's own
+    words), the misconceptions asserted with their corrections, and the model answer."""
 
     covered: list[str] = []
     missing: list[str] = []
+    contradicted: list[str] = []
+    ideas: list[IdeaRead] = []
+    misconceptions: list[MisconceptionRead] = []
+    keyword_list: bool = False
+    suggested_rating: SelfRating | None = Field(
+        default=None, description="A self-rating that fits the verdict (the learner decides)."
+    )
     model_answer: str | None = None
 
 
@@ -101,13 +153,76 @@ def grade(question: OpenQuestion, answer: Answer) -> Verdict:
     text = one_text(answer)
     if text is None:
         return invalid("expected-text", "answer with one piece of text")
-    rubric = [KeywordConcept(c.label, c.phrases, c.weight) for c in question.rubric]
-    verdict = grade_open(text, rubric, pass_score=question.pass_score)
-    verdict.details = OpenDetails(
-        **(verdict.details.model_dump() if verdict.details else {}),
+    result = grade_ideas(text, rubric_of(question), pass_score=question.pass_score)
+    return verdict_of(result, question)
+
+
+SUGGESTED: dict[str, SelfRating] = {"correct": "good", "partial": "hard", "incorrect": "again"}
+KEYWORD_LIST = (
+    "This reads as a list of terms, not an answer. Say in sentences how they connect: what"
+    " causes what, in which direction, and when it matters."
+)
+
+
+def _idea_read(outcome: IdeaOutcome) -> IdeaRead:
+    idea = outcome.idea
+    return IdeaRead(
+        id=idea.id,
+        label=idea.label,
+        required=idea.required,
+        status=outcome.status,
+        quote=outcome.quote,
+        start=outcome.start,
+        end=outcome.end,
+        hint=idea.follow_up if outcome.status == "missing" else None,
+        correction=idea.sentences[0] if outcome.status == "contradicted" else None,
+    )
+
+
+def _feedback(result: IdeaResult) -> list[Feedback]:
+    if result.empty:
+        return [Feedback("empty", "The answer is empty.")]
+    if result.keyword_list:
+        return [Feedback("keyword-list", KEYWORD_LIST)]
+    out = []
+    if result.wrong_claims:
+        out.append(
+            Feedback(
+                "wrong-claim",
+                "Part of the answer is wrong (below), so the rest earns at most partial credit.",
+            )
+        )
+    for m in result.misconceptions:
+        out.append(Feedback("misconception", f"“{m.quote}” — {m.misconception.correction}"))
+    for o in result.ideas:
+        label = o.idea.label
+        if o.status == "contradicted":
+            out.append(Feedback("contradicted", f"“{o.quote}” — not so: {o.idea.sentences[0]}"))
+        elif o.status == "covered":
+            out.append(Feedback("covered", f"{label}: “{o.quote}”"))
+        else:
+            out.append(Feedback("missing", f"{label} — {o.idea.follow_up}"))
+    return out
+
+
+def verdict_of(result: IdeaResult, question: OpenQuestion) -> Verdict:
+    """The verdict of an idea grading, with the question's model answer."""
+    details = OpenDetails(
+        covered=[o.idea.label for o in result.ideas if o.status == "covered"],
+        missing=[o.idea.label for o in result.ideas if o.status == "missing"],
+        contradicted=[o.idea.label for o in result.ideas if o.status == "contradicted"],
+        ideas=[_idea_read(o) for o in result.ideas],
+        misconceptions=[
+            MisconceptionRead(
+                quote=m.quote, start=m.start, end=m.end, correction=m.misconception.correction
+            )
+            for m in result.misconceptions
+        ],
+        keyword_list=result.keyword_list,
+        suggested_rating=SUGGESTED[result.status],
         model_answer=question.model_answer,
     )
-    return verdict
+    return Verdict(result.status, result.score, _feedback(result), details)
 
 
 KIND = register(

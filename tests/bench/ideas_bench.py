@@ -83,6 +83,14 @@ def report(title: str, table: dict[str, Counter[str]], latencies: list[float]) -
     return "\n".join(lines)
 
 
+def resident_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="dev", choices=("dev", "heldout", "both"))
@@ -92,9 +100,18 @@ def main() -> None:
     content = load_content(PACKAGED_CONTENT_DIR)
     questions = {q.id: q for q in content.questions.values() if q.kind == "open"}
     cases = answers(args.set)
+    before = resident_mb()
+    start = time.perf_counter()
     grade(next(iter(questions.values())), "warm up the model")  # loading is not grading
+    loaded = time.perf_counter() - start
     table, latencies, misses = run(ideas_grader, cases, questions)
     print(report(f"Idea grader, {args.set} set ({len(cases)} answers)", table, latencies))
+    for question in questions.values():  # every rubric prepared: the service's worst case
+        grade(question, question.model_answer)
+    print(
+        f"model load {loaded:.2f} s; resident memory added by the model, every rubric and"
+        f" {len(cases)} gradings: {resident_mb() - before:.0f} MB"
+    )
     if args.baseline:
         from tests.bench.keyword_baseline import keyword_grader
 

@@ -6,6 +6,8 @@ they judge each answer type; the chosen values go into ``engine.ideas.matcher.TU
 The objective is what a fair interviewer cares about, weighted by how much each error hurts a
 learner: an excellent answer called incorrect costs most, a wrong or negated answer called
 correct nearly as much; an excellent answer called partial, or a partial answer misjudged, less.
+(The weights reflect issue 14's targets: excellent ≥ 80 % correct and ≤ 5 % incorrect, wrong and
+negated ≤ 10 % correct.)
 """
 
 from __future__ import annotations
@@ -21,20 +23,22 @@ from engine.kinds.open import rubric_of
 from tests.bench.ideas_bench import answers
 
 COST = {
-    "excellent": {"correct": 0, "partial": 1, "incorrect": 4},
-    "excellent-terse": {"correct": 0, "partial": 1, "incorrect": 4},
+    "excellent": {"correct": 0, "partial": 1.5, "incorrect": 4},
+    "excellent-terse": {"correct": 0, "partial": 1.5, "incorrect": 4},
     "partial": {"correct": 1.5, "partial": 0, "incorrect": 1},
     "wrong": {"correct": 4, "partial": 0.3, "incorrect": 0},
     "negated": {"correct": 4, "partial": 0.3, "incorrect": 0},
     "off-topic": {"correct": 4, "partial": 1, "incorrect": 0},
 }
 GRID = {
-    "cover": (0.36, 0.4, 0.44, 0.48, 0.52),
-    "contradict": (0.5, 0.6, 0.7, 0.8),
-    "assert_": (0.5, 0.6, 0.7, 0.8),
-    "margin": (0.0, 0.05, 0.1),
+    "cover": (0.4, 0.42, 0.44, 0.46, 0.48),
+    "contradict": (0.6, 0.65, 0.7, 0.75),
+    "assert_": (0.6, 0.65, 0.7, 0.75),
+    "margin": (0.05, 0.1),
+    "rival": (-0.05, 0.0, 0.05),
+    "min_terms": (2, 3),
 }
-BLENDS = (0.5, 0.7, 0.85)
+BLENDS = (0.4, 0.5, 0.6)
 
 
 def main() -> None:
@@ -66,7 +70,10 @@ def main() -> None:
         rows[kind][status] = n
     for kind in COST:
         n = sum(rows[kind].values())
-        print(kind, {s: f"{rows[kind].get(s, 0) / n:.0%}" for s in ("correct", "partial", "incorrect")})
+        print(
+            kind,
+            {s: f"{rows[kind].get(s, 0) / n:.0%}" for s in ("correct", "partial", "incorrect")},
+        )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,21 @@
-"""Grade a free-text answer against a rubric of key concepts (negation-aware)."""
+"""The first wave's open-answer grader, kept as the benchmark's baseline: a rubric of key
+concepts, each earned by one of its phrases found in a clause without a negation just before it.
+
+Its rubrics are in ``ideas/keyword_rubrics.yaml`` (they left the content when idea rubrics
+replaced them).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from engine.constants import Status
 from engine.textnorm import NEGATION_WINDOW, NEGATIONS, SCOPE_BREAKERS, clauses, stem, tokens
 from engine.verdict import Details, Feedback, Verdict
 
@@ -78,8 +89,24 @@ def grade_open(
     missing = [c for c in rubric if c not in covered]
     total = sum(c.weight for c in rubric)
     score = sum(c.weight for c in covered) / total if total else 0.0
-    status = "correct" if score >= pass_score else ("partial" if covered else "incorrect")
+    status: Status = "correct" if score >= pass_score else ("partial" if covered else "incorrect")
     feedback = [Feedback("covered", f"You covered: {c.label}.") for c in covered]
     feedback += [Feedback("missing", f"Missing: {c.label}.") for c in missing]
     details = KeywordDetails(covered=[c.label for c in covered], missing=[c.label for c in missing])
     return Verdict(status, score, feedback, details)
+
+
+RUBRICS = Path(__file__).resolve().parent / "ideas" / "keyword_rubrics.yaml"
+
+
+@cache
+def _rubrics() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(RUBRICS.read_text(encoding="utf-8"))
+    return data
+
+
+def keyword_grader(question: Any, text: str) -> tuple[str, bool]:
+    """The baseline's status for ``text`` as an answer to ``question`` (it never names lists)."""
+    entry = _rubrics()[question.id]
+    rubric = [Concept(c["label"], c["phrases"], c["weight"]) for c in entry["concepts"]]
+    return grade_open(text, rubric, pass_score=entry["pass_score"]).status, False

@@ -1,10 +1,10 @@
-"""Open-answer grading: concepts, synonyms, negation, scores."""
+"""The benchmark's baseline (the first wave's keyword grader): concepts, synonyms, negation, scores."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.rubric import Concept, grade_open
+from tests.bench.keyword_baseline import Concept, grade_open
 
 RUBRIC = [
     Concept("Huber loss", ["huber", "smooth l1"], 2.0),

@@ -18,12 +18,6 @@ def open_questions(content: ContentSet):  # type: ignore[no-untyped-def]
     return [q for q in content.questions.values() if q.kind == "open"]
 
 
-def test_every_model_answer_earns_full_marks(shipped_content: ContentSet) -> None:
-    for q in open_questions(shipped_content):
-        verdict = grade(q, q.model_answer)
-        assert verdict.score == 1.0, f"{q.id}: model answer misses {verdict.details.missing}"
-
-
 @pytest.mark.parametrize("answer", ["", OFF_TOPIC, "I don't know."])
 def test_empty_and_off_topic_answers_fail(shipped_content: ContentSet, answer: str) -> None:
     for q in open_questions(shipped_content):

@@ -85,13 +85,29 @@ def test_open_question_answered_and_rated(page: Any, server: Server) -> None:
     )
     page.get_by_role("button", name="Submit answer").click()
     verdict = page.locator(".verdict")
-    expect(verdict.locator(".covered li").first).to_be_visible()
-    expect(verdict.get_by_role("heading", name=re.compile("Missing"))).to_be_visible()
+    expect(verdict.locator(".idea.covered").first).to_be_visible()
+    expect(verdict.get_by_role("heading", name=re.compile(r"Ideas: \d+ covered"))).to_be_visible()
+    expect(verdict.locator(".answer-marked mark.covered").first).to_be_visible()  # own words
     expect(verdict.locator(".model-answer")).to_contain_text("Huber")
     for rating in ("Again", "Hard", "Good", "Easy"):
         expect(verdict.get_by_role("button", name=rating, exact=True)).to_be_visible()
+    expect(verdict.locator(".ratings .suggested")).to_have_count(1)
     verdict.get_by_role("button", name="Good", exact=True).click()
     expect(verdict.locator(".rating")).to_contain_text("Next review")
+
+
+def test_open_answer_that_denies_an_idea_is_marked(page: Any, server: Server) -> None:
+    page.goto(server.url("/questions/huber-delta-bias-variance"))
+    page.get_by_label("Your answer").fill(
+        "A larger delta makes the Huber fit more robust to outliers, because fewer residuals "
+        "are squared."
+    )
+    page.get_by_role("button", name="Submit answer").click()
+    verdict = page.locator(".verdict")
+    expect(verdict.locator(".verdict-status")).to_have_text("Incorrect")
+    expect(verdict.locator(".answer-marked mark.misconception")).to_be_visible()
+    expect(verdict).to_contain_text("the other way round")  # the correction
+    expect(verdict.locator(".idea.missing").first).to_contain_text("ask yourself")
 
 
 def test_code_exercise_shows_the_case_table(page: Any, server: Server) -> None:

@@ -1,5 +1,7 @@
 """Liveness and readiness."""
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -16,7 +18,7 @@ def healthz(catalog: CatalogDep, session: SessionDep) -> JSONResponse:
     """Report whether the database answers and how much content is loaded."""
     try:
         session.execute(text("SELECT 1"))
-        database = "ok"
+        database: Literal["ok", "unreachable"] = "ok"
     except Exception:  # any driver error means "not reachable" to a probe
         database = "unreachable"
     health = s.Health(

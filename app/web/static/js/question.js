@@ -33,8 +33,9 @@ async function saveRating(question, rating) {
   return `Next review ${relative(review.due)}.`;
 }
 
-/** The self-rating buttons after an open answer; rating schedules the next review. */
-function ratings(question, ctx) {
+/** The self-rating buttons after an open answer; rating schedules the next review. The
+ * verdict suggests one (marked), the learner decides. */
+function ratings(question, ctx, suggested) {
   const status = h("p", { class: "small muted", "aria-live": "polite" });
   const buttons = ["again", "hard", "good", "easy"].map((rating) => h("button", {
     type: "button", class: "btn", "aria-pressed": "false",
@@ -54,9 +55,16 @@ function ratings(question, ctx) {
       }
     },
   }, rating[0].toUpperCase() + rating.slice(1)));
+  buttons.forEach((b, i) => {
+    if (["again", "hard", "good", "easy"][i] === suggested) {
+      b.classList.add("suggested");
+      b.title = "Suggested from the verdict";
+    }
+  });
   return h("section", { class: "rating", "aria-labelledby": `rate-${question.id}` },
     h("h3", { id: `rate-${question.id}` }, "How well did you know it?"),
-    h("p", { class: "small muted" }, "Compare with the model answer and rate yourself honestly: it decides when you see this again."),
+    h("p", { class: "small muted" }, "Compare with the model answer and rate yourself honestly: it decides when you see this again.",
+      suggested ? ` The verdict suggests “${suggested[0].toUpperCase()}${suggested.slice(1)}”.` : ""),
     h("div", { class: "ratings", role: "group", "aria-label": "Self-rating" }, buttons),
     status);
 }
@@ -148,7 +156,7 @@ async function showVerdict(box, question, kind, verdict, input, ctx) {
   const feedback = await feedbackList(verdict.feedback || [], { skip: kind.shownInline || [] });
   const panel = h("section", { class: `verdict ${verdict.status}`, tabindex: "-1", "aria-label": "Result" },
     verdictHead(verdict), feedback, details || null,
-    kind.selfRated && ctx && verdict.status !== "invalid" ? ratings(question, ctx) : null);
+    kind.selfRated && ctx && verdict.status !== "invalid" ? ratings(question, ctx, verdict.suggested_rating) : null);
   clear(box).append(panel);
   announce(`${panel.querySelector(".verdict-status").textContent}.`);
   if (kind.scroll !== false) panel.scrollIntoView({ block: "nearest" });

@@ -4,10 +4,45 @@ import { renderTexts } from "../api.js";
 import { h, uid } from "../dom.js";
 
 export const submitLabel = "Submit answer";
-export const shownInline = ["covered", "missing"];  // listed with the ideas below
+export const shownInline = ["covered", "missing", "contradicted", "misconception"];  // below
 export const selfRated = true;  // the learner rates their own recall
 
+const SIGN = { covered: "✓", missing: "✗", contradicted: "⚠" };
+
+function ideaItem(idea) {
+  const head = h("strong", {}, idea.label, idea.required ? "" : " (extra)");
+  let body = null;
+  if (idea.status === "covered") body = [" — ", h("q", {}, idea.quote)];
+  else if (idea.status === "contradicted") body = [" — you said ", h("q", {}, idea.quote), ". ", idea.correction];
+  else if (idea.hint) body = [" — ", h("span", { class: "muted" }, `ask yourself: ${idea.hint}`)];
+  return h("li", { class: `idea ${idea.status}` }, h("span", { class: "sign", "aria-hidden": "true" }, SIGN[idea.status] || ""),
+    h("span", { class: "visually-hidden" }, `${idea.status}: `), head, body);
+}
+
+/** The learner's answer with the clauses that covered, denied or erred marked in place. */
+function highlighted(text, marks) {
+  const rank = { misconception: 3, contradicted: 2, covered: 1 };
+  const owner = new Array(text.length).fill(null);
+  for (const m of marks) {
+    for (let i = Math.max(0, m.start); i < Math.min(text.length, m.end); i++) {
+      if (!owner[i] || rank[m.cls] > rank[owner[i].cls]) owner[i] = m;
+    }
+  }
+  const out = [];
+  let i = 0;
+  while (i < text.length) {
+    const m = owner[i];
+    let j = i;
+    while (j < text.length && owner[j] === m) j++;
+    const piece = text.slice(i, j);
+    out.push(m ? h("mark", { class: m.cls, title: m.title }, piece) : piece);
+    i = j;
+  }
+  return h("p", { class: "answer-marked" }, out);
+}
+
 export function create(question) {
+  let submitted = "";  // the text the verdict quotes (positions refer to it)
   const id = uid("answer");
   const textarea = h("textarea", {
     id, name: "answer", rows: "7", required: true, "aria-describedby": `${id}-help`,
@@ -25,18 +60,27 @@ export function create(question) {
         return null;
       }
       textarea.removeAttribute("aria-invalid");
-      return textarea.value;
+      submitted = textarea.value;
+      return submitted;
     },
     async verdict(v) {
-      if (!v.model_answer && !v.covered) return null;
+      if (!v.model_answer && !v.ideas) return null;
       const [model] = await renderTexts([v.model_answer || ""]);
-      const list = (items, cls, title, empty) => h("div", { class: cls },
-        h("h3", {}, title),
-        items.length ? h("ul", {}, items.map((c) => h("li", {}, c))) : h("p", { class: "muted small" }, empty));
-      return h("div", {},
-        h("div", { class: "concepts" },
-          list(v.covered || [], "covered", `Covered (${(v.covered || []).length})`, "None of the key ideas yet."),
-          list(v.missing || [], "missing", `Missing (${(v.missing || []).length})`, "Nothing missing.")),
+      const ideas = v.ideas || [];
+      const marks = [
+        ...ideas.filter((i) => i.quote != null && i.start != null).map((i) => ({ start: i.start, end: i.end, cls: i.status, title: i.label })),
+        ...(v.misconceptions || []).map((m) => ({ start: m.start, end: m.end, cls: "misconception", title: m.correction })),
+      ];
+      const count = (status) => ideas.filter((i) => i.status === status).length;
+      return h("div", { class: "ideas-verdict" },
+        marks.length ? h("div", {}, h("h3", {}, "Your answer"), highlighted(submitted, marks)) : null,
+        h("div", { class: "ideas" },
+          h("h3", {}, `Ideas: ${count("covered")} covered, ${count("missing")} missing${count("contradicted") ? `, ${count("contradicted")} contradicted` : ""}`),
+          h("ul", {}, ideas.map(ideaItem))),
+        (v.misconceptions || []).length ? h("div", { class: "ideas" },
+          h("h3", {}, "Not so"),
+          h("ul", {}, v.misconceptions.map((m) => h("li", { class: "misconception" },
+            h("q", {}, m.quote), " — ", m.correction)))) : null,
         v.model_answer ? h("div", {}, h("h3", {}, "Model answer"), h("div", { class: "model-answer", html: model })) : null);
     },
   };

@@ -1,0 +1,178 @@
+"""The open-answer matcher on a hand-made rubric: what it credits, what it refuses, what it quotes.
+
+These tests pin behaviour (paraphrase credited, negation and reversal refused, keyword lists
+named), not the thresholds; the thresholds are chosen on the development set by
+``python -m tests.bench.ideas_tune`` and measured by ``python -m tests.bench.ideas_bench``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.ideas import IdeaSpec, MisconceptionSpec, Rubric, grade_ideas, is_keyword_list
+from engine.ideas.polarity import agreement
+from engine.ideas.segment import clauses
+
+HUBER = Rubric(
+    ideas=(
+        IdeaSpec(
+            "large",
+            "The large-delta limit",
+            (
+                "With a large delta Huber behaves like squared error, so outliers pull the fit hard.",
+                "Making delta big turns the loss into least squares, and extreme points drag the fit.",
+            ),
+            follow_up="What does Huber become as delta grows without bound?",
+        ),
+        IdeaSpec(
+            "small",
+            "The small-delta limit",
+            (
+                "With a small delta Huber behaves like absolute error, which is robust to outliers.",
+                "A tiny threshold makes the loss act like MAE and caps how much an outlier counts.",
+            ),
+            follow_up="What does Huber approach as delta shrinks to zero?",
+        ),
+    ),
+    misconceptions=(
+        MisconceptionSpec(
+            ("A larger delta makes the Huber fit more robust to outliers.",),
+            "It is the reverse: a larger delta lets outliers pull harder.",
+            about="large",
+        ),
+    ),
+)
+
+
+def test_a_paraphrase_in_other_words_is_correct_and_quoted() -> None:
+    answer = (
+        "If you make delta big it is basically least squares, so extreme points drag the fit a "
+        "lot. With a tiny delta it acts like MAE, so an outlier only counts so much."
+    )
+    result = grade_ideas(answer, HUBER)
+    assert result.status == "correct", [(o.status, o.quote) for o in result.ideas]
+    for outcome in result.ideas:
+        assert outcome.quote and answer[outcome.start : outcome.end] == outcome.quote
+
+
+def test_half_an_answer_is_partial() -> None:
+    result = grade_ideas("With a small delta Huber acts like absolute error and is robust.", HUBER)
+    assert result.status == "partial"
+    assert [o.status for o in result.ideas] == ["missing", "covered"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "With a large delta Huber does not behave like squared error at all, and with a small "
+        "delta it is not like absolute error either.",
+        "Huber never turns into squared error for a big delta, nor into MAE for a tiny one.",
+    ],
+)
+def test_negated_answers_are_not_correct(answer: str) -> None:
+    assert grade_ideas(answer, HUBER).status != "correct"
+
+
+def test_a_reversed_answer_is_not_correct() -> None:
+    answer = (
+        "With a small delta Huber behaves like squared error, and with a large delta it behaves "
+        "like absolute error."
+    )
+    assert grade_ideas(answer, HUBER).status != "correct"
+
+
+def test_a_misconception_is_named_with_its_correction() -> None:
+    answer = "A larger delta makes the Huber fit more robust to outliers."
+    result = grade_ideas(answer, HUBER)
+    assert result.status == "incorrect"
+    assert [m.misconception.correction for m in result.misconceptions] == [
+        HUBER.misconceptions[0].correction
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "huber, delta, mse, mae, median, outliers, robust, quadratic, linear",
+        "huber mae median residual gradient quadratic outlier robust delta",
+        "Huber\nδ\nsquared error\nabsolute error\noutliers\nrobustness",
+    ],
+)
+def test_keyword_lists_are_named_and_never_correct(answer: str) -> None:
+    assert is_keyword_list(answer)
+    result = grade_ideas(answer, HUBER)
+    assert result.keyword_list and result.status == "incorrect"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Big δ → basically MSE, outliers drag the fit. Tiny δ → MAE-like, robust to outliers.",
+        "Huber is squared error for small residuals and absolute error for large ones, so it is "
+        "robust while still smooth near zero.",
+    ],
+)
+def test_answers_in_sentences_are_not_keyword_lists(answer: str) -> None:
+    assert not is_keyword_list(answer)
+
+
+def test_off_topic_and_empty_answers_earn_nothing() -> None:
+    assert grade_ideas("Adam keeps moving averages of the gradient.", HUBER).status == "incorrect"
+    empty = grade_ideas("   ", HUBER)
+    assert empty.empty and empty.status == "incorrect"
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "way"),
+    [
+        ("SGD noise favours flat minima", "noise pushes SGD toward flat minima", 1),
+        ("SGD noise favours flat minima", "SGD noise does not favour flat minima", -1),
+        ("SGD noise favours flat minima", "SGD noise favours sharp minima", -1),
+        ("SGD noise favours flat minima", "it doesn't pick one at random; noise favours flat minima", 1),
+        ("Lasso has corners on the axes", "the L2 ball has corners on the axes", 1),
+        ("The L1 diamond has corners on the axes", "the L2 ball has corners on the axes", -1),
+        ("MSE is non-convex here, whereas log loss is convex", "log loss is convex", 1),
+    ],
+)  # fmt: skip
+def test_polarity(claim: str, said: str, way: int) -> None:
+    assert agreement(claim, said) == way
+
+
+def test_clauses_keep_their_place_in_the_answer() -> None:
+    answer = "Big delta acts like MSE, whereas small delta acts like MAE. δ ≈ 1.345σ works."
+    parts = clauses(answer)
+    assert [answer[c.start : c.end] for c in parts] == [c.text for c in parts]
+    assert [c.text for c in parts][:2] == ["Big delta acts like MSE", "small delta acts like MAE"]
+
+
+def test_the_model_loads_and_grades_with_the_network_blocked(tmp_path: Path) -> None:
+    """Fresh interpreter, no network (connect and name lookup raise), an empty home (no cache):
+    the embedding model still loads from the installed package and grades."""
+    script = """
+import socket
+def refuse(*args, **kwargs):
+    raise OSError("network access is blocked in this test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from engine.ideas import model
+embedder = model.embedder()
+assert type(embedder).__name__ == "WordLlamaEmbedder", type(embedder)
+from engine.ideas import IdeaSpec, Rubric, grade_ideas
+rubric = Rubric((IdeaSpec("i", "limit", ("With a large delta Huber behaves like squared error.",
+                                          "A big threshold turns Huber into least squares.")),))
+print(grade_ideas("For a big delta Huber is basically least squares.", rubric).status)
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE"))}
+    env |= {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "correct"
+    assert not (tmp_path / ".cache").exists()  # nothing downloaded or cached
