@@ -40,9 +40,10 @@ _PROSE_KEYS = frozenset(
         "paraphrases",
         "correction",
         "follow_up",
+        "notes",
     }
 )
-_LATEX_KEYS = frozenset({"latex"})
+_LATEX_KEYS = frozenset({"latex", "math"})
 
 
 @cache
@@ -73,8 +74,9 @@ class ContentSet:
     questions: dict[str, Question] = field(default_factory=dict)
     question_topic: dict[str, str] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
-    # where each question is written, for the errors of `check_content`
+    # where each question and module is written, for the errors of `check_content`
     question_where: dict[str, tuple[_Source, int]] = field(default_factory=dict, repr=False)
+    module_where: dict[str, _Source] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -204,6 +206,8 @@ class CheckReport:
 
     errors: list[ContentError] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> number of questions
+    # what an author should still do: insights that do not say where their claim comes from
+    unsourced: list[ContentError] = field(default_factory=list)
 
 
 def check_content(content: ContentSet) -> CheckReport:
@@ -214,6 +218,13 @@ def check_content(content: ContentSet) -> CheckReport:
     ``descent content check``, the test suite and CI, never at start-up.
     """
     report = CheckReport()
+    for topic_id, module in content.topics.items():
+        src = content.module_where.get(topic_id)
+        for n, insight in enumerate(module.insights):
+            if not insight.references and src is not None:
+                report.unsourced.append(
+                    src.error(("insights", n), "no references: name the source of this claim")
+                )
     for qid, question in content.questions.items():
         src, index = content.question_where[qid]
         kind = get_kind(question.kind)
@@ -222,7 +233,7 @@ def check_content(content: ContentSet) -> CheckReport:
             field_name = getattr(question, "target_field", "kind")
             report.errors.append(src.error(("questions", index, field_name), problem))
             continue
-        if not question.checks:
+        if not question.checks and question.solution is None:
             continue
         skipped = kind.checks_skipped(question)
         if skipped:
@@ -232,6 +243,9 @@ def check_content(content: ContentSet) -> CheckReport:
             failure = run_check(question, check)
             if failure:
                 report.errors.append(src.error(("questions", index, "checks", i), failure))
+        wrong = kind.solution_problem(question) if question.solution is not None else None
+        if wrong:
+            report.errors.append(src.error(("questions", index, "solution"), wrong))
     report.errors.sort()
     return report
 
@@ -337,4 +351,5 @@ def load_content(directory: Path | str) -> ContentSet:
     content.errors.extend(_demo_errors(content, where, question_where))
     content.errors.sort()
     content.question_where = question_where
+    content.module_where = where
     return content

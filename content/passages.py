@@ -65,7 +65,7 @@ def _study(module: Module) -> Iterator[Passage]:
     for n, step in enumerate(module.learning_steps, 1):
         yield Passage(t, "step", anchor("step", n), f"Learning step {n}", step)
     for n, insight in enumerate(module.insights, 1):
-        yield Passage(t, "insight", anchor("insight", n), f"Insight {n}", insight)
+        yield Passage(t, "insight", anchor("insight", n), f"Insight {n}", insight.text)
     for n, formula in enumerate(module.formulas, 1):
         text = f"$${formula.latex}$$\n\n{formula.caption}".strip()
         yield Passage(t, "formula", anchor("formula", n), formula.name, text, keywords=formula.name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import Field, WrapValidator
+from pydantic import BeforeValidator, Field, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from engine.kinds import QuestionBase, Strict, UnknownKind, get_kind, kind_names
@@ -40,6 +40,22 @@ def _question(value: Any, handler: Callable[[Any], Any]) -> QuestionBase:
 Question = Annotated[QuestionBase, WrapValidator(_question)]
 
 
+Reference = Annotated[str, Field(min_length=8, max_length=300)]
+
+
+class Insight(Strict):
+    """A deeper insight of a module, with the sources of what it claims."""
+
+    text: Text
+    references: list[Reference] = Field(
+        default=[], description="Paper or book, authors, year, section: where the claim comes from."
+    )
+
+
+def _insight(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value  # a bare sentence: no sources yet
+
+
 class Formula(Strict):
     """A named formula of a module; ``latex`` is bare LaTeX (no ``$``)."""
 
@@ -64,7 +80,7 @@ class Module(Strict):
     sources: list[str] = Field(min_length=1)
     prerequisites: list[Id] = []
     learning_steps: list[Text] = Field(min_length=1)
-    insights: list[Text] = []
+    insights: list[Annotated[Insight, BeforeValidator(_insight)]] = []
     formulas: list[Formula] = []
     demos: list[Id] = []
     questions: list[Question] = []

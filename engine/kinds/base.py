@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine.mathtext import render_text
 from engine.verdict import Details, Verdict
@@ -48,6 +48,30 @@ class DemoFigure(Strict):
     params: dict[str, Any] = {}
 
 
+class SolutionStep(Strict):
+    """One step of a worked solution: a line of maths (bare LaTeX, shown on its own line), a
+    sentence (prose with ``$…$``), or both."""
+
+    math: str = ""
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _something(self) -> SolutionStep:
+        if not (self.math.strip() or self.text.strip()):
+            raise ValueError("a step needs `math`, `text` or both")
+        return self
+
+
+class Solution(Strict):
+    """A worked solution: never served before the learner answers right or gives up."""
+
+    steps: list[SolutionStep] = Field(default=[], max_length=24)
+    code: str | None = Field(
+        default=None, description="A commented reference implementation (code questions)."
+    )
+    notes: Text = Field(description="What to take away: the trap, the stability choice, …")
+
+
 class QuestionBase(Strict):
     """The fields every question has; a kind's schema adds ``kind: Literal[...]`` and its own."""
 
@@ -59,6 +83,7 @@ class QuestionBase(Strict):
     difficulty: Literal[1, 2, 3] = 2
     checks: list[Check] = []
     figure: DemoFigure | None = None
+    solution: Solution | None = None
 
 
 class RichText(BaseModel):
@@ -92,6 +117,7 @@ def _no_text(question: Any) -> str:
     return ""
 
 
+
 @dataclass(frozen=True)
 class Kind(Generic[Q]):
     """One question kind and everything the rest of Descent asks about it."""
@@ -112,6 +138,9 @@ class Kind(Generic[Q]):
     problem: Callable[[Q], str | None] = _nothing
     # why its self-checks cannot run here (e.g. code execution disabled), or None
     checks_skipped: Callable[[Q], str | None] = _nothing
+    # what is wrong with its worked solution (the formula it ends with is not the target, its
+    # reference code fails its own cases), or None
+    solution_problem: Callable[[Q], str | None] = _nothing
     quick_ms: int = 30_000  # reviews: a right answer faster than this counts as easy
     interview_minutes: int = 3  # the time an interview plans for one question of this kind
     self_rated: bool = False  # reviews follow the learner's own rating, not the verdict

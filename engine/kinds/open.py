@@ -64,6 +64,9 @@ class OpenQuestion(QuestionBase):
 
     kind: Literal["open"] = "open"
     model_answer: Text
+    references: list[Annotated[str, Field(min_length=8, max_length=300)]] = Field(
+        default=[], description="Sources of the model answer's non-obvious claims."
+    )
     pass_score: float = Field(default=0.7, gt=0, le=1)
     ideas: list[Idea] = Field(min_length=2, max_length=8)
     misconceptions: list[Misconception] = Field(min_length=1, max_length=8)
@@ -143,6 +146,7 @@ class OpenDetails(Details):
         default=None, description="A self-rating that fits the verdict (the learner decides)."
     )
     model_answer: str | None = None
+    references: list[str] = []
 
 
 class TextInput(InputSpec):
@@ -221,6 +225,7 @@ def verdict_of(result: IdeaResult, question: OpenQuestion) -> Verdict:
         keyword_list=result.keyword_list,
         suggested_rating=SUGGESTED[result.status],
         model_answer=question.model_answer,
+        references=list(question.references),
     )
     return Verdict(result.status, result.score, _feedback(result), details)
 

@@ -100,12 +100,17 @@ def returned_text(body: dict[str, Any]) -> str:
 def test_no_model_answer_or_rubric_for_anonymous_callers(
     client: TestClient, shipped_content: ContentSet
 ) -> None:
-    """Ask each open question's prompt: none of its model answer, nor rubric labels that the
-    public material does not itself contain, may come back."""
+    """Ask each open question's prompt: none of its model answer, nor its rubric's claims and
+    corrections that the public material does not itself contain, may come back."""
     public = "\n".join(
         t
         for m in shipped_content.topics.values()
-        for t in (m.summary, *m.learning_steps, *m.insights, *(f.caption for f in m.formulas))
+        for t in (
+            m.summary,
+            *m.learning_steps,
+            *(i.text for i in m.insights),
+            *(f.caption for f in m.formulas),
+        )
     ).lower()
     open_questions = [q for q in shipped_content.questions.values() if q.kind == "open"]
     assert len(open_questions) >= 20
@@ -118,8 +123,9 @@ def test_no_model_answer_or_rubric_for_anonymous_callers(
         share = len(answer & shingles(returned_text(body))) / max(len(answer), 1)
         assert share < LEAK_SHARE, f"{question.id}: {share:.0%} of the model answer returned"
         text = returned_text(body).lower()
-        hidden = [c.label for c in question.rubric if c.label.lower() not in public]
-        assert not [label for label in hidden if label.lower() in text], question.id
+        rubric = [i.claim for i in question.ideas] + [m.correction for m in question.misconceptions]
+        hidden = [sentence for sentence in rubric if sentence.lower() not in public]
+        assert not [sentence for sentence in hidden if sentence.lower() in text], question.id
 
 
 def test_no_choice_explanations_for_anonymous_callers(

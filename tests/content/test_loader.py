@@ -21,9 +21,27 @@ questions:
     kind: open
     prompt: Why?
     model_answer: Because of gradients.
-    rubric:
-      - label: gradient
-        phrases: [gradient]
+    ideas:
+      - id: slope
+        label: What moves the weights
+        claim: The gradient tells each weight which way to move.
+        paraphrases:
+          - Every weight follows the slope of the loss downhill.
+          - The derivative of the loss gives the direction of each update.
+        follow_up: What decides the direction of an update?
+      - id: size
+        label: How far
+        claim: The learning rate scales how far each step goes.
+        paraphrases:
+          - A step is the learning rate times the gradient.
+          - The step size multiplies the slope to give the update.
+        required: false
+        weight: 0.5
+        follow_up: What sets the length of a step?
+    misconceptions:
+      - claim: The weights move up the gradient to lower the loss.
+        correction: They move against the gradient, downhill.
+        about: slope
     hints: [Think about slopes.]
   - id: alpha-choice
     kind: choice
@@ -70,7 +88,7 @@ def test_valid_folder_loads(tmp_path: Path) -> None:
         (
             "    hints: [Think about slopes.]\n",
             "    hints: [Think]\n    weight: 2\n",
-            "broken.yaml:16: questions[0].weight: unknown field",
+            "broken.yaml:34: questions[0].weight: unknown field",
         ),
         (
             "sources: [roadmap/1.1]",
@@ -96,7 +114,7 @@ def test_valid_folder_loads(tmp_path: Path) -> None:
         (
             "    prompt: Pick one.",
             "    prompt: Costs $5",
-            "broken.yaml:18: questions[1].prompt: unclosed $",
+            "broken.yaml:36: questions[1].prompt: unclosed $",
         ),
         (
             "sources: [roadmap/1.1]",
@@ -106,7 +124,7 @@ def test_valid_folder_loads(tmp_path: Path) -> None:
         (
             "      - {id: a, text: Right, correct: true, explanation: It is right.}",
             "      - {id: a, text: Right, explanation: It is right.}",
-            "broken.yaml:16: questions[1]: mark at least one option `correct: true`",
+            "broken.yaml:34: questions[1]: mark at least one option `correct: true`",
         ),
         (
             "learning_steps:\n",
