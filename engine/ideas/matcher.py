@@ -50,13 +50,13 @@ class Tuning:
     """The matcher's knobs, chosen on the development set by ``python -m tests.bench.ideas_tune``
     (never on the held-out answers, which ``python -m tests.bench.ideas_bench`` measures)."""
 
-    blend: float = 0.5  # share of the embedding cosine in a similarity; the rest is lexical
-    cover: float = 0.42  # similarity from which a clause covers an idea
-    contradict: float = 0.75  # … contradicts it (pointing the other way)
+    blend: float = 0.4  # share of the embedding cosine in a similarity; the rest is lexical
+    cover: float = 0.39  # similarity from which a clause covers an idea
+    contradict: float = 0.7  # … contradicts it (pointing the other way)
     assert_: float = 0.7  # … asserts a misconception
     margin: float = 0.1  # how much closer to a misconception than to any idea asserts it
     rival: float = 0.05  # how much closer to an idea than to its misconceptions covers it
-    min_terms: int = 3  # content terms a unit needs to cover an idea ("Smooth L1" does not)
+    min_terms: int = 2  # content terms a unit needs to cover an idea ("Smooth L1" does not)
     floor: float = 0.25  # below this nothing is looked at twice
 
 

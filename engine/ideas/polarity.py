@@ -178,6 +178,16 @@ def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in NEGATORS and w not in _PUNCTUATION)
 
 
+class _Everything(frozenset[str]):
+    """Every stem: a negation counts whatever it governs."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+ALL: frozenset[str] = _Everything()
+
+
 def negations(text: str, about: frozenset[str], *, head_only: bool = True) -> int:
     """The negations in ``text`` that deny one of the stems ``about``. Read narrowly
     (``head_only``), a negation denies the first word after it that is not an auxiliary or an
@@ -286,7 +296,13 @@ def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
     ) % 2
     if narrow != broad:
         return 0
-    return -1 if narrow else 1
+    if narrow:
+        return -1
+    # Same direction on the shared words; but a negation elsewhere in only one of the texts
+    # ("focal loss does not down-weight easy examples" against a paraphrase that shares "easy
+    # examples" and not "down-weight") may still deny it: agree only if all negations pair up.
+    every = negations(claim, ALL) + negations(other, ALL) + flips
+    return 1 if every % 2 == 0 else 0
 
 
 def agrees(claim: str, other: str) -> bool:

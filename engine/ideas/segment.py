@@ -19,6 +19,7 @@ _CLAUSE_BREAK = re.compile(
     r",?\s+(?:but|whereas|while|although|though|however|yet|unlike|instead)\s+"
     r"|,\s+(?:so|because|since|which|and\s+so|and|or)\s+"
     r"|\s+(?:and|or)\s+(?=(?:with|for|when|if|once|then|so|it|this|that|they|its)\b)"
+    r"|,\s+(?=(?:not|rather\s+than|instead\s+of)\b)"  # "A, not B": B is denied on its own
     r"|:\s+|\s+[-–—]\s+|\(|\)",
     re.IGNORECASE,
 )

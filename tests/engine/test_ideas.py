@@ -133,7 +133,11 @@ def test_off_topic_and_empty_answers_earn_nothing() -> None:
         ("SGD noise favours flat minima", "noise pushes SGD toward flat minima", 1),
         ("SGD noise favours flat minima", "SGD noise does not favour flat minima", -1),
         ("SGD noise favours flat minima", "SGD noise favours sharp minima", -1),
-        ("SGD noise favours flat minima", "it doesn't pick one at random; noise favours flat minima", 1),
+        # an unrelated negation elsewhere in the text: cannot tell (the matcher cuts it off)
+        ("SGD noise favours flat minima", "it doesn't pick one at random; noise favours flat minima", 0),
+        ("SGD noise favours flat minima", "noise favours flat minima, it doesn't pick at random", 0),
+        ("Focal loss down-weights easy examples", "focal loss does not down-weight easy examples", -1),
+        ("Focal loss down-weights easy examples", "focal loss does not really help the easy examples", 0),
         ("Lasso has corners on the axes", "the L2 ball has corners on the axes", 1),
         ("The L1 diamond has corners on the axes", "the L2 ball has corners on the axes", -1),
         ("MSE is non-convex here, whereas log loss is convex", "log loss is convex", 1),
