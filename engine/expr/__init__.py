@@ -4,13 +4,13 @@ Public API: :func:`parse`, :class:`VarSpec`, :class:`Problem`, :func:`grade_expr
 :func:`grade_derivation`, :class:`ExprError`. Nothing here evaluates text as code.
 """
 
+from engine.expr.derivation import grade_derivation
 from engine.expr.errors import ExprError
 from engine.expr.front import Parsed, VarSpec, parse
 from engine.expr.grade import (
     DerivationDetails,
     FormulaDetails,
     Problem,
-    grade_derivation,
     grade_expression,
     prepare,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields, replace
 from fractions import Fraction
 
 
@@ -104,6 +104,35 @@ class Piecewise(Node):
         return tuple(n for piece in self.pieces for n in piece)
 
 
+@dataclass(frozen=True)
+class Entry(Node):
+    """The entry of ``arg`` at the summation indices: ``y_i`` (a vector's entry), ``x_i`` (row
+    i of a matrix, as a column), ``A_{ij}`` (a matrix entry), ``(X beta)_i``."""
+
+    arg: Node
+    indices: tuple[str, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg,)
+
+
+@dataclass(frozen=True)
+class IndexSum(Node):
+    """``\\sum_{index=lower}^{upper} body`` (or ``\\prod``): the body is evaluated at every
+    whole index from ``lower`` to ``upper``. ``base`` is the position of a vector's first entry
+    (1, or 0 for a range that starts at 0)."""
+
+    op: str  # "sum" or "prod"
+    index: str
+    lower: Node
+    upper: Node
+    body: Node
+    base: int = 1
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.lower, self.upper, self.body)
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Yield every node of the tree, parents before children."""
     stack = [node]
@@ -114,8 +143,47 @@ def walk(node: Node) -> Iterator[Node]:
 
 
 def names_in(node: Node) -> set[str]:
+    """Every name in the tree, summation indices included."""
     return {n.name for n in walk(node) if isinstance(n, Name)}
+
+
+def free_names(node: Node) -> set[str]:
+    """The names a value must be given for: summation indices are bound by their sum."""
+    if isinstance(node, IndexSum):
+        inner = free_names(node.body) - {node.index}
+        return inner | free_names(node.lower) | free_names(node.upper)
+    if isinstance(node, Name):
+        return {node.name}
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, IndexSum):
+            out |= free_names(current)
+        elif isinstance(current, Name):
+            out.add(current.name)
+        else:
+            stack.extend(current.children())
+    return out
 
 
 def size(node: Node) -> int:
     return sum(1 for _ in walk(node))
+
+
+def rename(node: Node, names: Mapping[str, str]) -> Node:
+    """The tree with every ``Name`` in ``names`` renamed (sums' own indices are left alone)."""
+    if isinstance(node, Name):
+        return Name(names.get(node.name, node.name))
+    if isinstance(node, IndexSum) and node.index in names:
+        names = {k: v for k, v in names.items() if k != node.index}
+    changes: dict[str, object] = {}
+    for f in fields(node):  # type: ignore[arg-type]
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            changes[f.name] = rename(value, names)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
+            changes[f.name] = tuple(rename(v, names) for v in value)
+        elif isinstance(value, tuple) and value and isinstance(value[0], tuple):
+            changes[f.name] = tuple(tuple(rename(v, names) for v in piece) for piece in value)
+    return replace(node, **changes) if changes else node  # type: ignore[type-var]

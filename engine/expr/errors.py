@@ -27,6 +27,12 @@ class ExprError(ValueError):
 class UnknownSymbol(ExprError):
     code = "unknown-symbol"
 
+    def __init__(
+        self, message: str, position: int | None = None, text: str = "", name: str = ""
+    ) -> None:
+        super().__init__(message, position, text)
+        self.name = name  # the symbol that is not known
+
 
 class ShapeError(ExprError):
     code = "shape"

@@ -16,6 +16,7 @@ from engine.expr import ast as A
 from engine.expr.batch import Batch, Eye, Value
 from engine.expr.errors import EvalError
 from engine.expr.functions import call, logsumexp, power
+from engine.expr.indexed import entry, index_sum
 
 
 @dataclass
@@ -28,6 +29,24 @@ class Env:
     # None: not watched. False/True: whether a sum or difference lost a nonzero term to
     # rounding (|small| < 2^-44 |big|) at some sample, so float64 cannot settle equality there
     absorbed: bool | None = None
+    bases: dict[str, int] = field(default_factory=dict)  # summation index -> first entry's number
+
+    def folded(self, terms: int, index: str, values: Batch, base: int) -> Env:
+        """This batch with every sample repeated ``terms`` times and ``index`` set to
+        ``values`` (one per repeated sample): the points a sum's terms are evaluated at."""
+        repeated = {n: np.repeat(v, terms, axis=0) for n, v in self.values.items()}
+        repeated[index] = values.reshape(-1, 1, 1)
+        perturb = {n: np.repeat(d, terms, axis=0) for n, d in self.perturb.items()}
+        absorbed = False if self.absorbed is not None else None
+        return Env(
+            repeated,
+            self.dims,
+            self.batch * terms,
+            perturb,
+            self.coverage,
+            absorbed,
+            {**self.bases, index: base},
+        )
 
 
 def _scalar(x: Batch) -> bool:
@@ -107,6 +126,10 @@ def _eval_node(node: A.Node, env: Env) -> Value:
             return _const(1.0, env)
         case A.Piecewise(pieces=pieces):
             return _piecewise(node, pieces, env)
+        case A.IndexSum():
+            return index_sum(node, env, _eval)
+        case A.Entry():
+            return entry(node, env, _eval)
     raise EvalError(f"cannot evaluate {type(node).__name__}")
 
 

@@ -30,9 +30,8 @@ _gamma = np.frompyfunc(
 
 
 def _factorial(x: Batch) -> Batch:
-    if np.nanmax(np.abs(x), initial=0) > MAX_FACTORIAL:
-        return np.full(x.shape, np.inf)
-    out: Batch = _gamma(x + 1).astype(float)
+    big = np.abs(x) > MAX_FACTORIAL  # overflows (or is undefined) there only
+    out: Batch = np.where(big, np.inf, _gamma(np.where(big, 0.0, x) + 1).astype(float))
     return out
 
 
@@ -154,6 +153,8 @@ UNARY: dict[str, Unary] = {
     "trace": lambda x: np.trace(x, axis1=1, axis2=2)[:, None, None],
     "diag": _diag,
     "inv": _inv,
+    "floor": np.floor,
+    "ceil": np.ceil,
     "indicator": lambda c: np.where(np.isnan(c), np.nan, (c > 0.5).astype(float)),
 }
 

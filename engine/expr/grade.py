@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from engine.expr import ast as A
 from engine.expr.equivalence import Target, TargetError
 from engine.expr.errors import ExprError, LimitError, ShapeError
-from engine.expr.front import Parsed, VarSpec, parse
+from engine.expr.front import Parsed, VarSpec, parse, parse_definitions
 from engine.expr.mistakes import Context, KnownMistake, diagnose
 from engine.expr.names import canonical_name
+from engine.expr.printer import to_ascii
 from engine.verdict import Details, Feedback, Verdict
 
-MAX_STEPS = 30
-# A derivation whose last line is right after a wrong one: half the share of right lines, plus
-# this much for reaching the answer.
-REACHED_ANSWER_CREDIT = 0.25
 Method = Literal["symbolic", "precise", "numeric"]
+DOT_HINT = (
+    "your · (or \\cdot) between two vectors was read as their inner product, a scalar; for "
+    "the elementwise product write * or \\odot"
+)
 METHOD_NOTES: dict[str, str] = {
     "symbolic": "proved symbolically",
     "precise": "checked to 25 digits at random points",
@@ -48,12 +50,14 @@ class FormulaDetails(Details):
 
 
 class LineResult(FormulaDetails):
-    """One line of a derivation, graded on its own."""
+    """One line of a derivation, graded on its own: against the loss (a line before the first
+    one labelled as a derivative, such as ``L = …``) or against the target."""
 
     line: int
     text: str
     status: Literal["correct", "partial", "incorrect", "invalid", "error"]
     feedback: list[Feedback] = []
+    checked_against: Literal["target", "loss"] = "target"
 
 
 class DerivationDetails(Details):
@@ -64,7 +68,8 @@ class DerivationDetails(Details):
 
 @dataclass(frozen=True)
 class Problem:
-    """What an answer is checked against: variables, and a written target or a derivative."""
+    """What an answer is checked against: variables, names the question defines, and a written
+    target or a derivative."""
 
     variables: tuple[tuple[str, VarSpec], ...] = ()
     expected: str | None = None
@@ -72,6 +77,7 @@ class Problem:
     wrt: str | None = None
     syntax: str = "auto"
     mistakes: tuple[tuple[str, str, str], ...] = ()  # (formula, message, code)
+    definitions: tuple[tuple[str, str], ...] = ()  # (name, formula), in order
 
     @classmethod
     def build(
@@ -83,9 +89,11 @@ class Problem:
         wrt: str | None = None,
         syntax: str = "auto",
         mistakes: Sequence[tuple[str, str, str]] = (),
+        definitions: Mapping[str, str] | Sequence[tuple[str, str]] = (),
     ) -> Problem:
         # declared names are spelled like names in formulas: eps -> epsilon, y_hat -> yhat
         declared = {canonical_name(name): spec for name, spec in (variables or {}).items()}
+        defined = definitions.items() if isinstance(definitions, Mapping) else definitions
         return cls(
             tuple(sorted(declared.items())),
             expected,
@@ -93,6 +101,7 @@ class Problem:
             wrt,
             syntax,
             tuple(mistakes),
+            tuple((name, formula) for name, formula in defined),
         )
 
 
@@ -102,11 +111,32 @@ class Prepared:
     known: list[KnownMistake]
     variables: dict[str, VarSpec]
     names: frozenset[str]
+    definitions: dict[str, A.Node] = field(default_factory=dict)
+    seed: int = 0
+    _loss_target: Target | None = None
+
+    @property
+    def loss_target(self) -> Target | None:
+        """The loss of a derivative target, as a target of its own (lines of a derivation that
+        start from the loss are checked against it); built when first needed."""
+        loss = self.target.loss
+        if loss is None:
+            return None
+        if self._loss_target is None:
+            self._loss_target = Target(self.target.variables, expected=loss, seed=self.seed + 1)
+        return self._loss_target
 
 
 def _seed(problem: Problem) -> int:
-    text = repr((problem.expected, problem.derivative_of, problem.wrt, problem.variables))
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+    fields: tuple[object, ...] = (
+        problem.expected,
+        problem.derivative_of,
+        problem.wrt,
+        problem.variables,
+    )
+    if problem.definitions:
+        fields += (problem.definitions,)
+    return int.from_bytes(hashlib.sha256(repr(fields).encode()).digest()[:8], "little")
 
 
 @lru_cache(maxsize=512)
@@ -119,25 +149,31 @@ def prepare(problem: Problem) -> Prepared:
     source = problem.expected if problem.expected is not None else problem.derivative_of
     if source is None:
         raise TargetError("give `expected`, or `derivative_of` with `wrt`")
-    parsed = parse(source, syntax=problem.syntax, variables=variables, strict=False)
+    definitions = parse_definitions(problem.definitions, syntax=problem.syntax, variables=variables)
+    parsed = parse(
+        source, syntax=problem.syntax, variables=variables, strict=False, definitions=definitions
+    )
+    seed = _seed(problem)
     if problem.expected is not None:
-        target = Target(variables, expected=parsed, seed=_seed(problem))
+        target = Target(variables, expected=parsed, seed=seed)
     else:
-        target = Target(variables, loss=parsed, wrt=problem.wrt, seed=_seed(problem))
+        target = Target(variables, loss=parsed, wrt=problem.wrt, seed=seed)
     names = target.names
     known = []
     for formula, message, code in problem.mistakes:
-        known.append(
-            KnownMistake(
-                parse(formula, syntax=problem.syntax, variables=variables, extra_names=names),
-                message,
-                code,
-            )
+        mistake = parse(
+            formula,
+            syntax=problem.syntax,
+            variables=variables,
+            extra_names=names,
+            definitions=definitions,
         )
-    return Prepared(target, known, variables, names)
+        known.append(KnownMistake(mistake, message, code))
+    return Prepared(target, known, variables, names, definitions, seed)
 
 
-def _parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
+def parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
+    """Read an answer as the problem's names mean (declared variables, defined names)."""
     # With declared variables an unknown name is an error; with none, any name is a real scalar.
     strict = bool(prepared.variables)
     return parse(
@@ -146,6 +182,7 @@ def _parse_answer(text: str, problem: Problem, prepared: Prepared) -> Parsed:
         variables=prepared.variables,
         extra_names=prepared.names if strict else frozenset(),
         strict=strict,
+        definitions=prepared.definitions,
     )
 
 
@@ -159,34 +196,44 @@ def _invalid(exc: ExprError) -> Verdict:
     )
 
 
-def _check_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
+def read_line(text: str, problem: Problem, prepared: Prepared) -> Parsed | Verdict:
+    """The answer read, or the verdict on a line that cannot be read (or formed)."""
     try:
-        return _check_parsed_line(text, problem, prepared)
-    except RecursionError:  # a last guard: the parser bounds depth, so this should not happen
-        return _invalid(LimitError("the expression is nested too deeply", None, text))
-
-
-def _check_parsed_line(text: str, problem: Problem, prepared: Prepared) -> Verdict:
-    try:
-        answer = _parse_answer(text, problem, prepared)
+        return parse_answer(text, problem, prepared)
     except ShapeError as exc:  # readable, but a product that cannot be formed: a wrong answer
         details = FormulaDetails(error=_error(exc))
         return Verdict("incorrect", 0.0, [Feedback(exc.code, exc.message)], details)
     except ExprError as exc:
         return _invalid(exc)
-    target = prepared.target.view_for(answer)
-    comparison = target.compare(answer)
+    except RecursionError:  # a last guard: the parser bounds depth, so this should not happen
+        return _invalid(LimitError("the expression is nested too deeply", None, text))
+
+
+def check_parsed(answer: Parsed, target: Target, known: list[KnownMistake]) -> Verdict:
+    """Compare a read answer (every side of an equation) with ``target``; name the mistake."""
+    comparison = target.view_for(answer).compare(answer)
     details = FormulaDetails(interpreted_as=answer.interpreted_as())
-    if comparison.equal:
-        note = METHOD_NOTES[comparison.method]
-        details.method = comparison.method
-        return Verdict(
-            "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
-        )
-    feedback = diagnose(Context(target, answer, comparison, prepared.known))
-    code = {"shape": "shape", "undefined": "undefined"}.get(comparison.reason, "not-equivalent")
-    feedback.append(Feedback(code, comparison.message))
-    return Verdict("incorrect", 0.0, feedback, details)
+    if not comparison.equal:
+        feedback = diagnose(Context(target.view_for(answer), answer, comparison, known))
+        if comparison.reason == "shape" and any("inner product" in n for n in answer.notes):
+            feedback.append(Feedback("dot-product", DOT_HINT))
+        code = {"shape": "shape", "undefined": "undefined"}.get(comparison.reason, "not-equivalent")
+        feedback.append(Feedback(code, comparison.message))
+        return Verdict("incorrect", 0.0, feedback, details)
+    for side in answer.sides:
+        other = target.view_for(side).compare(side)
+        if not other.equal:
+            shown = to_ascii(side.node)
+            message = (
+                f"the last side of your equation is right, but the side {shown} is not equal "
+                f"to it: {other.message}"
+            )
+            return Verdict("incorrect", 0.0, [Feedback("equation-sides", message)], details)
+    note = METHOD_NOTES[comparison.method]
+    details.method = comparison.method
+    return Verdict(
+        "correct", 1.0, [Feedback("equivalent", f"Equivalent to the target ({note}).")], details
+    )
 
 
 def grade_expression(answer: str, problem: Problem) -> Verdict:
@@ -197,58 +244,11 @@ def grade_expression(answer: str, problem: Problem) -> Verdict:
     'correct'
     >>> grade_expression("1 - sigmoid(z)", p).codes()[0]
     'sign'
+    >>> grade_expression("2z + 1 = 2(z + 1)", Problem.build(expected="2z + 2")).codes()
+    ['equation-sides']
     """
     prepared = prepare(problem)
-    return _check_line(answer, problem, prepared)
-
-
-def grade_derivation(lines: Sequence[str], problem: Problem, *, min_lines: int = 1) -> Verdict:
-    """Every line must equal the target; the first line that does not is named.
-
-    A correct last line after a wrong middle line is ``partial``.
-    """
-    prepared = prepare(problem)
-    lines = [line for line in lines if line.strip()]
-    if not lines:
-        return Verdict("invalid", 0.0, [Feedback("empty", "write at least one line")])
-    if len(lines) > MAX_STEPS:
-        return Verdict("invalid", 0.0, [Feedback("too-long", f"at most {MAX_STEPS} lines")])
-    steps = []
-    for i, line in enumerate(lines, start=1):
-        verdict = _check_line(line, problem, prepared)
-        shown = verdict.details if isinstance(verdict.details, FormulaDetails) else None
-        steps.append(
-            LineResult(
-                line=i,
-                text=line,
-                status=verdict.status,
-                feedback=verdict.feedback,
-                **(shown.model_dump(exclude_none=True) if shown else {}),
-            )
-        )
-    details = DerivationDetails(steps=steps)
-    good = [s.status == "correct" for s in steps]
-    first_bad = next((s for s in steps if s.status != "correct"), None)
-    feedback: list[Feedback] = []
-    if first_bad is None:
-        if len(lines) < min_lines:
-            feedback.append(
-                Feedback("too-few-lines", f"show at least {min_lines} lines of working")
-            )
-            return Verdict("partial", 0.5, feedback, details)
-        return Verdict("correct", 1.0, [Feedback("equivalent", "Every line is correct.")], details)
-    reason = first_bad.feedback[-1].message if first_bad.feedback else ""
-    feedback.append(
-        Feedback(
-            "first-wrong-line",
-            f"line {first_bad.line} is not equivalent to the target: {reason}",
-        )
-    )
-    # what was wrong with that line (sign, chain-rule, …), so it can be named and checked
-    feedback += [
-        Feedback(f.code, f"line {first_bad.line}: {f.message}") for f in first_bad.feedback[:-1]
-    ]
-    share = 0.5 * sum(good) / len(good)
-    if good[-1]:
-        return Verdict("partial", share + REACHED_ANSWER_CREDIT, feedback, details)
-    return Verdict("incorrect", share, feedback, details)
+    read = read_line(answer, problem, prepared)
+    if isinstance(read, Verdict):
+        return read
+    return check_parsed(read, prepared.target, prepared.known)

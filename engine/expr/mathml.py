@@ -109,6 +109,21 @@ def _node(node: A.Node) -> str:
         case A.Logic(op=op, args=args):
             joiner = f"<mtext> {op} </mtext>"
             return "<mrow>" + joiner.join(wrap(a, PREC[op] + 1) for a in args) + "</mrow>"
+        case A.Entry(arg=arg, indices=indices):
+            sub = "".join(f"<mi>{escape(i)}</mi>" for i in indices)
+            return f"<msub><mrow>{wrap(arg, PREC['atom'])}</mrow><mrow>{sub}</mrow></msub>"
+        case A.IndexSum(op="vector", index=index, upper=upper, body=body):
+            under = (
+                f"<mrow><mi>{escape(index)}</mi><mo>=</mo><mn>1</mn><mo>…</mo>{_node(upper)}</mrow>"
+            )
+            return f"<msub><mrow><mo>[</mo>{_node(body)}<mo>]</mo></mrow>{under}</msub>"
+        case A.IndexSum(op=op, index=index, lower=lower, upper=upper, body=body):
+            sign = "∑" if op == "sum" else "∏"
+            under = f"<mrow><mi>{escape(index)}</mi><mo>=</mo>{_node(lower)}</mrow>"
+            return (
+                f"<mrow><munderover><mo>{sign}</mo>{under}<mrow>{_node(upper)}</mrow></munderover>"
+                f"{wrap(body, PREC['*'])}</mrow>"
+            )
         case A.Piecewise(pieces=pieces):
             rows = "".join(
                 f"<mtr><mtd>{_node(v)}</mtd><mtd>{_node(c)}</mtd></mtr>" for v, c in pieces
@@ -160,3 +175,9 @@ def to_mathml(node: A.Node, *, display: bool = False) -> str:
     """
     mode = "block" if display else "inline"
     return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="{mode}">{_node(node)}</math>'
+
+
+def equation_mathml(nodes: list[A.Node]) -> str:
+    """A ``<math>`` element for the sides of an equation, joined by ``=``."""
+    inner = "<mo>=</mo>".join(f"<mrow>{_node(n)}</mrow>" for n in nodes)
+    return f'<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">{inner}</math>'

@@ -59,8 +59,7 @@ ALIASES = {
 }
 # Unicode operators and symbols folded to ASCII before lexing.
 UNICODE_OPS = {
-    "·": "*",
-    "⋅": "*",
+    "⋅": "·",
     "×": "*",
     "∗": "*",
     "−": "-",
@@ -71,10 +70,13 @@ UNICODE_OPS = {
     "≥": ">=",
     "≠": "!=",
     "√": "sqrt ",
-    "∑": "sum ",
+    "∑": "\\sum ",
+    "∏": "\\prod ",
     "∞": "inf",
     "ŷ": "yhat",
     "\u00a0": " ",
+    "∙": "·",
+    "•": "·",
     "‖": "||",
     "⊤": "T",
     "∘": "*",
@@ -113,14 +115,16 @@ ELEMENTWISE = {
     "log1p",
     "expm1",
     "softplus",
+    "floor",
+    "ceil",
 }
 FUNCTIONS: dict[str, tuple[int, int]] = {name: (1, 1) for name in ELEMENTWISE}
 FUNCTIONS.update(
     {
         "log": (1, 2),
         "root": (2, 2),
-        "max": (1, 2),
-        "min": (1, 2),
+        "max": (1, 20),  # three or more arguments nest: max(a, b, c) = max(max(a, b), c)
+        "min": (1, 20),
         "clip": (3, 3),
         "sum": (1, 1),
         "mean": (1, 1),
@@ -134,6 +138,7 @@ FUNCTIONS.update(
         "logsumexp": (1, 1),
         "binomial": (2, 2),
         "piecewise": (1, 20),
+        "where": (3, 3),  # where(condition, a, b), as in NumPy: a piecewise expression
         "indicator": (1, 1),
         "outer": (2, 2),
     }
@@ -164,12 +169,19 @@ FUNCTION_ALIASES = {
     "nchoosek": "binomial",
     "maximum": "max",
     "minimum": "min",
+    "ceiling": "ceil",
 }
 
 
 def function_name(name: str) -> str | None:
-    """Return the canonical function for ``name`` or None if it is not a function."""
+    """Return the canonical function for ``name`` or None if it is not a function.
+
+    With capitals (``ReLU``, ``Softmax``) a function name of three letters or more is the
+    same function (but not an alias: ``Sigma`` is a letter, not the sigmoid).
+    """
     canonical = FUNCTION_ALIASES.get(name, name)
+    if canonical not in FUNCTIONS and len(name) >= 3 and name.lower() in FUNCTIONS:
+        canonical = name.lower()
     return canonical if canonical in FUNCTIONS else None
 
 

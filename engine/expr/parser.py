@@ -1,32 +1,21 @@
-"""Recursive-descent parser from tokens to our expression tree, resolving names as it goes."""
+"""Recursive-descent parser from tokens to our expression tree; names are resolved as it goes
+(:mod:`engine.expr.naming`), sums closed by :mod:`engine.expr.sums`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from engine.expr import ast as A
-from engine.expr.errors import ExprError, LimitError, UnknownSymbol
-from engine.expr.lexer import Token, lex_latex
-from engine.expr.names import ALIASES, CONSTANTS, FUNCTIONS, GREEK, canonical_name, function_name
+from engine.expr import calls, sum_syntax
+from engine.expr.errors import ExprError, LimitError
+from engine.expr.latex import lex_latex
+from engine.expr.lexer import Token, lex_ascii
+from engine.expr.naming import NameResolver, Scope
+from engine.expr.sums import OpenSum, SumContext, close_sum
 
 MAX_DEPTH = 40
-GREEK_NAMES = frozenset(GREEK)
 
-
-def _minus_one(node: A.Node) -> bool:
-    return isinstance(node, A.Neg) and isinstance(node.arg, A.Num) and node.arg.value == 1
-
-
-def _one_word(raw: str, name: str) -> bool:
-    """A spelled Greek letter, an alias (eps) or a hatted name (yhat) typed in LaTeX without a
-    backslash is one symbol, not a product of letters."""
-    return (
-        name in GREEK_NAMES
-        or raw in ALIASES
-        or (len(name) > 3 and name.endswith(("hat", "bar", "tilde")))
-        or "_" in name
-    )
+__all__ = ["MAX_DEPTH", "OPERAND_STARTS", "Parser", "Scope"]
 
 
 OPERAND_STARTS = {
@@ -38,41 +27,46 @@ OPERAND_STARTS = {
     "LC",
     "LABS",
     "LNORM",
+    "LFLOOR",
+    "LCEIL",
+    "LANGLE",
     "FRAC",
     "SQRT",
     "SUM",
     "CASES_BEGIN",
     "INDICATOR",
 }
+_CLOSERS = {"LP": "RP", "LB": "RB", "LC": "RC"}
+_DELIMITED = {
+    "BAR": ("abs", ("BAR", "RABS")),
+    "LABS": ("abs", ("RABS", "BAR")),
+    "NORM": ("norm", ("NORM", "RNORM")),
+    "LNORM": ("norm", ("RNORM", "NORM")),
+    "LFLOOR": ("floor", ("RFLOOR",)),
+    "LCEIL": ("ceil", ("RCEIL",)),
+}
 
 
-@dataclass
-class Scope:
-    """What names mean: declared variables (name -> shape), dimension names, strictness."""
-
-    shapes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    dims: set[str] = field(default_factory=set)
-    strict: bool = False  # unknown names are errors (otherwise they are real scalars)
-
-    def known(self, name: str) -> bool:
-        return name in self.shapes or name in self.dims
-
-    def listing(self) -> str:
-        names = sorted(self.shapes) + sorted(self.dims - set(self.shapes))
-        return ", ".join(names) if names else "none"
-
-
-class Parser:
-    def __init__(self, tokens: list[Token], text: str, scope: Scope, latex: bool) -> None:
+class Parser(NameResolver):
+    def __init__(
+        self,
+        tokens: list[Token],
+        text: str,
+        scope: Scope,
+        latex: bool,
+        notes: list[str] | None = None,
+    ) -> None:
         self.tokens = tokens
         self.text = text
         self.scope = scope
         self.latex = latex
+        self.notes = notes if notes is not None else []
         self.k = 0
         self.depth = 0
-        self.sum_indices: list[str] = []
+        self.sums: list[OpenSum] = []
         self.bar_depth = 0
         self.norm_depth = 0  # norms ‖…‖ open around the current position
+        self.upper_from_index: Parser | None = None  # n in \\sum_{i \\in [n]}
 
     # -- helpers ---------------------------------------------------------------------------
     @property
@@ -87,6 +81,9 @@ class Parser:
         self.k += 1
         return token
 
+    def skip(self, count: int) -> None:
+        self.k += count
+
     def error(self, message: str, token: Token | None = None) -> ExprError:
         token = token or self.tok
         return ExprError(f"{message} at {token.pos}", token.pos, self.text)
@@ -95,6 +92,8 @@ class Parser:
         token = self.tok
         if token.kind == "EOF":
             return self.error("unexpected end of input")
+        if token.kind == "CMP" and token.value == "==":
+            return self.error("unexpected '=' (only one formula per line, or a label before '=')")
         return self.error(f"unexpected {token.value!r}")
 
     def expect(self, kind: str, what: str) -> Token:
@@ -113,9 +112,37 @@ class Parser:
                 self.text,
             )
 
+    def sub_parser(self, raw: str, offset: int) -> Parser:
+        """A parser of a piece of LaTeX read out of a group (a sum's bound, a log's base), whose
+        errors point into the whole input."""
+        tokens = [
+            Token(
+                t.kind, t.value, t.pos + offset, t.split_letters, t.sub, t.sup, t.sub_pos, t.sup_pos
+            )
+            for t in (lex_latex if self.latex else lex_ascii)(raw)
+        ]
+        inner = Parser(tokens, self.text, self.scope, self.latex, self.notes)
+        inner.depth = self.depth
+        inner.sums = self.sums
+        return inner
+
+    def sum_context(self) -> SumContext:
+        return SumContext(
+            self.shape_map(), self.scope.dims, self.scope.integers, self.scope.strict,
+            self.text, self.notes, self.scope.sizes,
+        )  # fmt: skip
+
     # -- grammar ---------------------------------------------------------------------------
     def parse(self) -> A.Node:
-        node = self.parse_or()
+        if self.scope.components and not self.sums:  # an answer written entry by entry
+            opened = [OpenSum("vector", j, None, None, 0) for j in self.scope.components]
+            self.sums.extend(opened)
+            node = self.parse_or()
+            for open_sum in reversed(opened):
+                self.sums.remove(open_sum)
+                node = close_sum(self.sum_context(), open_sum, node)
+        else:
+            node = self.parse_or()
         if self.tok.kind != "EOF":
             raise self.unexpected()
         return node
@@ -172,18 +199,22 @@ class Parser:
     def parse_mul(self) -> A.Node:
         node = self.parse_unary()
         while True:
-            if self.tok.kind == "OP" and self.tok.value in "*/@":
-                op = self.next().value
-                node = A.Bin(op, node, self.parse_unary())
+            if self.tok.kind == "OP" and self.tok.value in ("*", "/", "@", "·"):
+                token = self.next()
+                right = self.parse_unary()
+                if token.value == "·":
+                    node = self.dot_product(node, right, token)
+                else:
+                    node = A.Bin(token.value, node, right)
             elif self.starts_operand() and not (
-                self.tok.kind == "NORM" and (self.closing_norm() or self.bar_depth > 0)
+                self.tok.kind == "NORM" and (self.norm_depth > 0 or self.bar_depth > 0)
             ):
                 node = A.Bin("jux", node, self.parse_power())
             else:
                 return node
 
-    def closing_norm(self) -> bool:
-        return self.norm_depth > 0
+    def dot_product(self, left: A.Node, right: A.Node, token: Token) -> A.Node:
+        return calls.dot_product(self, left, right, token)
 
     def parse_unary(self) -> A.Node:
         if self.tok.kind == "OP" and self.tok.value in "+-":
@@ -200,13 +231,19 @@ class Parser:
         while self.tok.kind == "OP" and self.tok.value == "^":
             caret = self.next()
             if self.is_transpose_name():
-                base = A.Transpose(base)
-                base = self.postfix_ops(base)
+                base = self.postfix_ops(A.Transpose(base))
+                continue
+            index = self.superscript_index()
+            if index is not None:  # x^{(i)}: the i-th example, inside a sum over i
+                base = self.postfix_ops(self.entry(base, (index,), caret))
                 continue
             exponent = self.parse_exponent(caret)
             base = self.postfix_ops(A.Bin("^", base, exponent))
         self.depth -= 1
         return base
+
+    def superscript_index(self) -> str | None:
+        return sum_syntax.superscript_index(self)
 
     def is_transpose_name(self) -> bool:
         """``X^T`` and ``X^{T}`` transpose unless a variable is called T."""
@@ -238,11 +275,29 @@ class Parser:
     def parse_postfix(self) -> A.Node:
         return self.postfix_ops(self.parse_atom())
 
+    def bracket_index(self) -> tuple[str, ...] | None:
+        return sum_syntax.bracket_index(self)
+
     def postfix_ops(self, node: A.Node) -> A.Node:
-        while self.tok.kind in ("TRANS", "BANG"):
+        while self.tok.kind == "LB" and self.sums:
+            index = self.bracket_index()
+            if index is None:
+                break
+            node = self.entry(node, index, self.tok)
+        while self.tok.kind in ("TRANS", "BANG", "SUB", "METHOD"):
             token = self.next()
-            node = A.Transpose(node) if token.kind == "TRANS" else A.Call("factorial", (node,))
+            if token.kind == "TRANS":
+                node = A.Transpose(node)
+            elif token.kind == "METHOD":
+                node = A.Call(token.value, (node,))
+            elif token.kind == "BANG":
+                node = A.Call("factorial", (node,))
+            else:
+                node = self.entry(node, self.subscript_indices(token), token)
         return node
+
+    def subscript_indices(self, token: Token) -> tuple[str, ...]:
+        return sum_syntax.subscript_indices(self, token)
 
     def number(self, token: Token) -> A.Num:
         return A.Num(Fraction(token.value), token.value)
@@ -258,30 +313,14 @@ class Parser:
         if kind == "FUNC":
             self.next()
             return self.call(token.value, token)
-        if kind in ("LP", "LB", "LC"):
-            closer = {"LP": "RP", "LB": "RB", "LC": "RC"}[kind]
-            self.next()
-            saved, self.bar_depth = self.bar_depth, 0
-            node = self.parse_or()
-            self.bar_depth = saved
-            self.expect(closer, f"closing {dict(LP=')', LB=']', LC='}')[kind]!r}")
-            return node
-        if kind in ("BAR", "LABS"):
-            return self.delimited(kind, "abs")
-        if kind in ("NORM", "LNORM"):
-            return self.delimited(kind, "norm")
+        if kind in _CLOSERS:
+            return self.bracketed(kind)
+        if kind in _DELIMITED:
+            return self.delimited(kind)
         if kind == "FRAC":
-            self.next()
-            num, den = self.group(), self.group()
-            if token.value == "binomial":
-                return A.Call("binomial", (num, den))
-            if self.derivative_operator(num, den):
-                raise self.error(
-                    "d/dx is an operator, not a value: write the derivative itself "
-                    "(e.g. 2x rather than \\frac{d}{dx} x^2)",
-                    token,
-                )
-            return A.Bin("/", num, den)
+            return self.fraction()
+        if kind == "LANGLE":
+            return self.inner_product()
         if kind == "SQRT":
             return self.sqrt()
         if kind == "SUM":
@@ -295,6 +334,35 @@ class Parser:
             self.next()
             return A.TrueCond()
         raise self.unexpected()
+
+    def bracketed(self, kind: str) -> A.Node:
+        """``( … )``, ``[ … ]``, ``{ … }``; inside, ``{n \\choose k}`` is a binomial."""
+        self.next()
+        saved, self.bar_depth = self.bar_depth, 0
+        node = self.parse_or()
+        if self.tok.kind == "CHOOSE":
+            self.next()
+            node = A.Call("binomial", (node, self.parse_or()))
+        self.bar_depth = saved
+        closer = _CLOSERS[kind]
+        self.expect(closer, f"closing {dict(RP=')', RB=']', RC='}')[closer]!r}")
+        return node
+
+    def inner_product(self) -> A.Node:
+        return calls.inner_product(self)
+
+    def fraction(self) -> A.Node:
+        token = self.next()
+        num, den = self.group(), self.group()
+        if token.value == "binomial":
+            return A.Call("binomial", (num, den))
+        if self.derivative_operator(num, den):
+            raise self.error(
+                "d/dx is an operator, not a value: write the derivative itself "
+                "(e.g. 2x rather than \\frac{d}{dx} x^2)",
+                token,
+            )
+        return A.Bin("/", num, den)
 
     def group(self) -> A.Node:
         if self.tok.kind in ("LC", "LP", "LB"):
@@ -322,14 +390,9 @@ class Parser:
             return self.name(Token("ID", token.value[0], token.pos))
         return self.parse_postfix()
 
-    def delimited(self, kind: str, func: str) -> A.Node:
+    def delimited(self, kind: str) -> A.Node:
         opener = self.next()
-        closers = {
-            "BAR": ("BAR", "RABS"),
-            "LABS": ("RABS", "BAR"),
-            "NORM": ("NORM", "RNORM"),
-            "LNORM": ("RNORM", "NORM"),
-        }[kind]
+        func, closers = _DELIMITED[kind]
         saved_bar = self.bar_depth
         self.bar_depth = 1 if func == "abs" else 0
         if func == "norm":
@@ -346,10 +409,13 @@ class Parser:
             self.tokens[self.k] = Token("BAR", "|", closer.pos + 1)
             return A.Call(func, (inner,))
         if self.tok.kind not in closers:
-            raise self.error(
-                f"the {'|' if func == 'abs' else '‖'} opened at {opener.pos} is never closed"
-            )
-        self.next()
+            shown = {"abs": "|", "norm": "‖", "floor": "⌊", "ceil": "⌈"}[func]
+            raise self.error(f"the {shown} opened at {opener.pos} is never closed")
+        closer = self.next()
+        if func == "norm" and closer.value == "1-norm":  # ‖w‖₁ = Σ|w_j|
+            return A.Call("sum", (A.Call("abs", (inner,)),))
+        if func == "norm" and closer.value == "max-norm":  # ‖w‖_∞ = max |w_j|
+            return A.Call("max", (A.Call("abs", (inner,)),))
         return A.Call(func, (inner,))
 
     def sqrt(self) -> A.Node:
@@ -361,16 +427,18 @@ class Parser:
             return A.Call("root", (self.group(), index))
         return A.Call("sqrt", (self.group(),))
 
+    # -- sums and products -----------------------------------------------------------------
     def summation(self) -> A.Node:
-        token = self.next()
-        if token.value:
-            self.sum_indices.append(token.value)
-        self.enter()
-        body = self.parse_mul()
-        self.depth -= 1
-        if token.value:
-            self.sum_indices.pop()
-        return A.Call("sum", (body,))
+        return sum_syntax.summation(self)
+
+    def sum_index(self, raw: str, offset: int, token: Token) -> tuple[str, A.Node | None]:
+        return sum_syntax.sum_index(self, raw, offset, token)
+
+    def sum_body(self, *open_sums: OpenSum, whole: bool = False) -> A.Node:
+        return sum_syntax.sum_body(self, *open_sums, whole=whole)
+
+    def ascii_sum(self, op: str, token: Token) -> A.Node:
+        return sum_syntax.ascii_sum(self, op, token)
 
     def cases(self) -> A.Node:
         self.next()
@@ -398,173 +466,27 @@ class Parser:
         self.next()
         return A.Piecewise(tuple(pieces))
 
-    # -- names and calls -------------------------------------------------------------------
-    def name(self, token: Token) -> A.Node:
-        raw = token.value
-        name = canonical_name(raw)
-        indexed = self.strip_index(name)
-        if indexed:
-            return A.Name(indexed)
-        if self.tok.kind in ("LP",) or (self.tok.kind == "LC" and self.latex):
-            func = function_name(name)
-            if func and not self.scope.known(name):
-                return self.call(func, token)
-        if self.scope.known(name):
-            return A.Name(name)
-        if name in CONSTANTS:
-            return A.Const(name)
-        if name == "I" or (name.startswith("I_") and name[2:] in self.scope.dims):
-            return A.Identity()  # I, or I_p sized by a dimension name
-        func = function_name(name)
-        if func and self.tok.kind == "TRANS" and self.tok.value == "'":
-            raise self.error(
-                f"{raw}' is the derivative of a function, which is not read as maths: write "
-                "the derivative out (e.g. sigmoid(z)*(1 - sigmoid(z)))",
-                token,
-            )
-        if func and (self.starts_operand() or self.function_power(name)):
-            return self.call(func, token)  # sin x, \operatorname{sech}^2 x, sigmoid^2(z)
-        return self.unknown(name, token)
-
+    # -- calls -----------------------------------------------------------------------------
     def derivative_operator(self, num: A.Node, den: A.Node) -> bool:
-        """``\\frac{d}{dx}`` (d not a declared variable)."""
-        if num != A.Name("d") or self.scope.known("d"):
-            return False
-        first = den
-        while isinstance(first, A.Bin) and first.op in ("jux", "*"):
-            first = first.left
-        return first == A.Name("d") and den != first
+        return calls.derivative_operator(self, num, den)
 
     def function_power(self, name: str) -> bool:
-        """Is ``name^k`` the start of a function power (``sin^2 x``)? Looks ahead, consuming
-        nothing. A Greek letter that is also a function (σ) is a power of the letter
-        (``\\sigma^2`` is a variance) unless a parenthesis follows the exponent."""
-        if not (self.tok.kind == "OP" and self.tok.value == "^"):
-            return False
-        saved_k, saved_depth = self.k, self.depth
-        try:
-            caret = self.next()
-            self.parse_exponent(caret)
-            if self.tok.kind == "LP":
-                return True
-            return name not in GREEK_NAMES and self.starts_operand()
-        except ExprError:
-            return False
-        finally:
-            self.k, self.depth = saved_k, saved_depth
-
-    def strip_index(self, name: str) -> str | None:
-        """Inside ``\\sum_i``, ``y_i`` is the entries of the vector ``y``."""
-        for index in reversed(self.sum_indices):
-            suffix = "_" + index
-            if name.endswith(suffix):
-                base = canonical_name(name[: -len(suffix)])
-                if self.scope.shapes.get(base) or not self.scope.strict:
-                    return base
-        return None
-
-    def unknown(self, name: str, token: Token) -> A.Node:
-        if not self.scope.strict:
-            if token.split_letters and self.latex and not _one_word(token.value, name):
-                return self.product(
-                    [A.Name(ch) if ch not in CONSTANTS else A.Const(ch) for ch in name]
-                )
-            return A.Name(name)
-        alias = name.replace("_", "")
-        if self.scope.known(alias):
-            return A.Name(alias)
-        # a subscripted name (m_t) or a spelled Greek letter (beta) is one symbol, never b·eta
-        parts = None if "_" in name or name in GREEK_NAMES else self.split(name)
-        if parts:
-            return self.product(parts)
-        raise UnknownSymbol(
-            f"unknown symbol {name} at {token.pos} — declared: {self.scope.listing()}",
-            token.pos,
-            self.text,
-        )
-
-    def split(self, name: str) -> list[A.Node] | None:
-        """Split ``Xbeta`` into ``X·beta`` when every part is a known name (longest first)."""
-        if not name:
-            return []
-        for end in range(len(name), 0, -1):
-            head = canonical_name(name[:end])
-            if self.scope.known(head) or head in CONSTANTS or head == "I":
-                rest = self.split(name[end:])
-                if rest is not None:
-                    node: A.Node = (
-                        A.Name(head)
-                        if self.scope.known(head)
-                        else A.Identity()
-                        if head == "I"
-                        else A.Const(head)
-                    )
-                    return [node, *rest]
-        return None
-
-    @staticmethod
-    def product(parts: list[A.Node]) -> A.Node:
-        node = parts[0]
-        for part in parts[1:]:
-            node = A.Bin("jux", node, part)
-        return node
+        return calls.function_power(self, name)
 
     def log_base(self) -> A.Node:
-        """The base of ``\\log_{b}``, read from its group with the same rules."""
-        token = self.next()
-        inner = Parser(lex_latex(token.value), token.value, self.scope, latex=True)
-        inner.depth = self.depth
-        return inner.parse()
+        return calls.log_base(self)
 
     def call(self, func: str, token: Token) -> A.Node:
-        base = self.log_base() if self.tok.kind == "LOGBASE" else None
-        power: A.Node | None = None
-        if self.tok.kind == "OP" and self.tok.value == "^":
-            caret = self.next()
-            power = self.parse_exponent(caret)
-        if func == "piecewise" and self.tok.kind == "LP":
-            node: A.Node = self.piecewise_call(token)
-        elif self.tok.kind == "LP":
-            self.next()
-            saved, self.bar_depth = self.bar_depth, 0
-            args = [self.parse_or()]
-            while self.tok.kind == "COMMA":
-                self.next()
-                args.append(self.parse_or())
-            self.bar_depth = saved
-            self.expect("RP", f"')' to close {func}(")
-            node = self.make_call(func, [*args, *([base] if base else [])], token)
-        elif self.starts_operand():
-            node = self.make_call(func, [self.parse_power(), *([base] if base else [])], token)
-        else:
-            raise self.error(f"{func} needs an argument", token)
-        if power is not None and _minus_one(power) and isinstance(node, A.Call):
-            inverse = "a" + func  # sin^{-1} x is arcsin x, by the usual convention
-            if inverse in FUNCTIONS:
-                return A.Call(inverse, node.args)
-        return A.Bin("^", node, power) if power is not None else node
+        return calls.call(self, func, token)
+
+    def bare_argument(self) -> A.Node:
+        return calls.bare_argument(self)
+
+    def scope_is_function(self) -> bool:
+        return calls.scope_is_function(self)
 
     def make_call(self, func: str, args: list[A.Node], token: Token) -> A.Node:
-        low, high = FUNCTIONS[func]
-        if not low <= len(args) <= high:
-            wanted = str(low) if low == high else f"{low} to {high}"
-            raise self.error(f"{func} takes {wanted} argument(s), got {len(args)}", token)
-        if func == "transpose":
-            return A.Transpose(args[0])
-        return A.Call(func, tuple(args))
+        return calls.make_call(self, func, args, token)
 
     def piecewise_call(self, token: Token) -> A.Node:
-        self.expect("LP", "'(' after piecewise")
-        pieces = []
-        while True:
-            self.expect("LP", "'(value, condition)'")
-            value = self.parse_or()
-            self.expect("COMMA", "',' between value and condition")
-            cond = self.parse_or()
-            self.expect("RP", "')' after the condition")
-            pieces.append((value, cond))
-            if self.tok.kind != "COMMA":
-                break
-            self.next()
-        self.expect("RP", "')' to close piecewise(")
-        return A.Piecewise(tuple(pieces))
+        return calls.piecewise_call(self, token)

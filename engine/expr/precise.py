@@ -126,17 +126,20 @@ _UNARY: dict[str, RealFn] = {
     "norm": abs,
     "trace": lambda x: x,
     "indicator": lambda c: mpmath.mpf(1 if c else 0),
+    "floor": mpmath.floor,
+    "ceil": mpmath.ceil,
     "max": lambda x: x,
     "min": lambda x: x,
 }
 _CHEAP = {"abs", "sign", "relu", "sum", "mean", "norm", "trace", "indicator", "max", "min"}
+_CHEAP |= {"floor", "ceil"}
 _UNARY.update({name: _bounded(f) for name, f in _UNARY.items() if name not in _CHEAP})
 
 
 def supported(node: A.Node) -> bool:
     """True for trees that only use scalar operations this evaluator knows."""
     for item in A.walk(node):
-        if isinstance(item, A.Identity | A.Transpose):
+        if isinstance(item, A.Identity | A.Transpose | A.Entry | A.IndexSum):
             return False
         if (
             isinstance(item, A.Call)

@@ -76,6 +76,8 @@ def prec(node: A.Node) -> int:
             return PREC["post"]
         case A.Call(func="factorial"):
             return PREC["post"]
+        case A.IndexSum():
+            return PREC["+"]  # a sum extends over the factors after it: bracket it
     return PREC["atom"]
 
 
@@ -84,7 +86,8 @@ def to_ascii(node: A.Node) -> str:
 
     def wrap(child: A.Node, minimum: int) -> str:
         text = to_ascii(child)
-        return f"({text})" if prec(child) < minimum else text
+        shown = PREC["atom"] if isinstance(child, A.IndexSum) else prec(child)  # sum(i=…, …)
+        return f"({text})" if shown < minimum else text
 
     match node:
         case A.Num(text=text):
@@ -120,6 +123,12 @@ def to_ascii(node: A.Node) -> str:
             return (
                 "piecewise(" + ", ".join(f"({to_ascii(v)}, {to_ascii(c)})" for v, c in pieces) + ")"
             )
+        case A.Entry(arg=arg, indices=indices):
+            if isinstance(arg, A.Name):
+                return f"{arg.name}_{''.join(indices)}"
+            return f"({to_ascii(arg)})_{''.join(indices)}"
+        case A.IndexSum(op=op, index=index, lower=lower, upper=upper, body=body):
+            return f"{op}({index}={to_ascii(lower)}..{to_ascii(upper)}, {to_ascii(body)})"
     raise TypeError(f"cannot print {node!r}")
 
 
@@ -153,11 +162,17 @@ def latex_name(name: str) -> str:
     return text
 
 
-def to_latex(node: A.Node) -> str:
-    """Print ``node`` as LaTeX that latex2mathml can render."""
+def to_latex(node: A.Node, odot: frozenset[int] = frozenset()) -> str:
+    """Print ``node`` as LaTeX that latex2mathml can render; a ``*`` whose ``id`` is in
+    ``odot`` (between two non-scalars) is printed ``\\odot``, since ``\\cdot`` between vectors
+    reads as their inner product."""
+    return _latex(node, odot)
+
+
+def _latex(node: A.Node, odot: frozenset[int]) -> str:
 
     def wrap(child: A.Node, minimum: int) -> str:
-        text = to_latex(child)
+        text = _latex(child, odot)
         return rf"\left({text}\right)" if prec(child) < minimum else text
 
     match node:
@@ -176,16 +191,18 @@ def to_latex(node: A.Node) -> str:
         case A.Neg(arg=arg):
             return "-" + wrap(arg, PREC["neg"])
         case A.Bin(op="/", left=left, right=right):
-            return rf"\frac{{{to_latex(left)}}}{{{to_latex(right)}}}"
+            return rf"\frac{{{_latex(left, odot)}}}{{{_latex(right, odot)}}}"
         case A.Bin(op="^", left=left, right=right):
-            return f"{{{wrap(left, PREC['post'])}}}^{{{to_latex(right)}}}"
+            return f"{{{wrap(left, PREC['post'])}}}^{{{_latex(right, odot)}}}"
         case A.Bin(op=op, left=left, right=right):
             p = PREC[op]
             right_text = wrap(right, p + 1 if op == "-" else p)
             if op in "+-":
                 return f"{wrap(left, p)} {op} {right_text}"
             joiner = (
-                r" \cdot "
+                r" \odot "
+                if id(node) in odot
+                else r" \cdot "
                 if op == "*" or right_text[:1].isdigit() or right_text.startswith("-")
                 else " "
             )
@@ -193,7 +210,7 @@ def to_latex(node: A.Node) -> str:
         case A.Transpose(arg=arg):
             return f"{{{wrap(arg, PREC['post'])}}}^{{\\top}}"
         case A.Call():
-            return _latex_call(node, wrap)
+            return _latex_call(node, wrap, odot)
         case A.Cmp(op=op, left=left, right=right):
             return f"{wrap(left, 5)} {_CMP_LATEX[op]} {wrap(right, 5)}"
         case A.Logic(op="not", args=(arg,)):
@@ -201,25 +218,43 @@ def to_latex(node: A.Node) -> str:
         case A.Logic(op=op, args=args):
             return rf" \text{{ {op} }} ".join(wrap(a, PREC[op] + 1) for a in args)
         case A.Piecewise(pieces=pieces):
-            rows = r" \\ ".join(f"{to_latex(v)} & {to_latex(c)}" for v, c in pieces)
+            rows = r" \\ ".join(f"{_latex(v, odot)} & {_latex(c, odot)}" for v, c in pieces)
             return rf"\begin{{cases}} {rows} \end{{cases}}"
+        case A.Entry(arg=arg, indices=indices):
+            shown = (
+                latex_name(arg.name)
+                if isinstance(arg, A.Name)
+                else rf"\left({_latex(arg, odot)}\right)"
+            )
+            return f"{{{shown}}}_{{{''.join(indices)}}}"
+        case A.IndexSum(op="vector", index=index, upper=upper, body=body):
+            # the vector of the entries at j = 1, …, n
+            return (
+                rf"\operatorname{{vector}}_{{{index}=1}}^{{{_latex(upper, odot)}}} "
+                + rf"\left({_latex(body, odot)}\right)"
+            )
+        case A.IndexSum(op=op, index=index, lower=lower, upper=upper, body=body):
+            return (
+                rf"\{op}_{{{index}={_latex(lower, odot)}}}^{{{_latex(upper, odot)}}} "
+                + rf"\left({_latex(body, odot)}\right)"
+            )
     raise TypeError(f"cannot print {node!r}")
 
 
 Wrap = Callable[[A.Node, int], str]  # prints a child, in parentheses below a precedence
 
 
-def _latex_call(node: A.Call, wrap: Wrap) -> str:
+def _latex_call(node: A.Call, wrap: Wrap, odot: frozenset[int]) -> str:
     func, args = node.func, node.args
 
     def inner() -> str:  # rendered only where used: each argument is rendered once
-        return ", ".join(to_latex(a) for a in args)
+        return ", ".join(_latex(a, odot) for a in args)
 
     match func:
         case "sqrt":
             return rf"\sqrt{{{inner()}}}"
         case "root":
-            return rf"\sqrt[{to_latex(args[1])}]{{{to_latex(args[0])}}}"
+            return rf"\sqrt[{_latex(args[1], odot)}]{{{_latex(args[0], odot)}}}"
         case "abs":
             return rf"\left|{inner()}\right|"
         case "norm":
@@ -227,12 +262,14 @@ def _latex_call(node: A.Call, wrap: Wrap) -> str:
         case "factorial":
             return wrap(args[0], PREC["post"]) + "!"
         case "binomial":
-            return rf"\binom{{{to_latex(args[0])}}}{{{to_latex(args[1])}}}"
+            return rf"\binom{{{_latex(args[0], odot)}}}{{{_latex(args[1], odot)}}}"
         case "indicator":
             return rf"\mathbb{{1}}\left[{inner()}\right]"
         case "log" if len(args) == 2:
-            return rf"\log_{{{to_latex(args[1])}}}\left({to_latex(args[0])}\right)"
+            return rf"\log_{{{_latex(args[1], odot)}}}\left({_latex(args[0], odot)}\right)"
         case "sum":
             return rf"\sum \left({inner()}\right)"
+        case "dot" if len(args) == 2:
+            return f"{wrap(args[0], PREC['*'] + 1)} \\cdot {wrap(args[1], PREC['*'] + 1)}"
     name = _LATEX_FUNCS.get(func, rf"\operatorname{{{func}}}")
     return rf"{name}\left({inner()}\right)"

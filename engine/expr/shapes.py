@@ -104,8 +104,16 @@ def _product(op: str, a: Shape, b: Shape) -> Shape:
     return _matmul(a, b)
 
 
-def infer(node: A.Node, shapes: dict[str, Shape]) -> Shape:
-    """Return the shape of ``node`` given the shapes of names (missing names are scalars)."""
+def infer(node: A.Node, shapes: dict[str, Shape], record: dict[int, Shape] | None = None) -> Shape:
+    """Return the shape of ``node`` given the shapes of names (missing names are scalars);
+    ``record`` collects the shape of every node (by ``id``)."""
+    shape = _infer(node, shapes, record)
+    if record is not None:
+        record[id(node)] = shape
+    return shape
+
+
+def _infer(node: A.Node, shapes: dict[str, Shape], record: dict[int, Shape] | None) -> Shape:
     match node:
         case A.Num() | A.Const() | A.TrueCond():
             return SCALAR
@@ -114,28 +122,52 @@ def infer(node: A.Node, shapes: dict[str, Shape]) -> Shape:
         case A.Identity():
             return ANY_SQUARE
         case A.Neg(arg=arg):
-            return infer(arg, shapes)
+            return infer(arg, shapes, record)
         case A.Transpose(arg=arg):
-            rows, cols = infer(arg, shapes)
+            rows, cols = infer(arg, shapes, record)
             return (cols, rows)
         case A.Bin(op=op, left=left, right=right):
-            return _binary(op, infer(left, shapes), infer(right, shapes), right)
+            return _binary(op, infer(left, shapes, record), infer(right, shapes, record), right)
         case A.Call(func=func, args=args):
-            return _call(func, [infer(a, shapes) for a in args])
+            return _call(func, [infer(a, shapes, record) for a in args])
         case A.Cmp(left=left, right=right):
-            return _broadcast(infer(left, shapes), infer(right, shapes), "compare")
+            return _broadcast(infer(left, shapes, record), infer(right, shapes, record), "compare")
         case A.Logic(args=args):
             result = SCALAR
             for arg in args:
-                result = _broadcast(result, infer(arg, shapes), "combine conditions on")
+                result = _broadcast(result, infer(arg, shapes, record), "combine conditions on")
             return result
+        case A.Entry(arg=arg, indices=indices):
+            return entry_shape(infer(arg, shapes, record), len(indices))
+        case A.IndexSum(op=op, index=index, lower=lower, upper=upper, body=body):
+            for bound in (lower, upper):
+                if infer(bound, shapes, record) != SCALAR:
+                    raise mismatch("the bounds of a sum must be numbers", SCALAR)
+            inner = {**shapes, index: SCALAR} if index in shapes else shapes
+            shape = infer(body, inner, record)
+            if op == "vector":  # the vector of the entries at every index
+                if shape != SCALAR or not isinstance(upper, A.Name):
+                    raise mismatch("each entry of a vector must be a number", shape)
+                return (upper.name, 1)
+            return shape
         case A.Piecewise(pieces=pieces):
             result = SCALAR
             for value, cond in pieces:
-                result = _broadcast(result, infer(value, shapes), "use in one piecewise")
-                result = _broadcast(result, infer(cond, shapes), "use in one piecewise")
+                result = _broadcast(result, infer(value, shapes, record), "use in one piecewise")
+                result = _broadcast(result, infer(cond, shapes, record), "use in one piecewise")
             return result
     raise TypeError(f"no shape rule for {node!r}")
+
+
+def entry_shape(arg: Shape, count: int) -> Shape:
+    """The shape of an entry of a value of shape ``arg`` at ``count`` indices: a scalar, or a
+    matrix's row as a column (``x_i`` of an n×p ``X`` is a p-vector)."""
+    if count == 2 or arg == SCALAR:
+        return SCALAR
+    rows, cols = arg
+    if cols == 1 or rows == 1:
+        return SCALAR
+    return (cols, 1)
 
 
 def _binary(op: str, a: Shape, b: Shape, right: A.Node) -> Shape:
@@ -202,3 +234,18 @@ def _call(func: str, args: list[Shape]) -> Shape:
     if func == "logsumexp":
         return SCALAR if first[1] == 1 or first[0] == 1 else (first[0], 1)
     raise TypeError(func)
+
+
+def elementwise_products(node: A.Node, shapes: dict[str, Shape]) -> frozenset[int]:
+    """The ``id`` of every ``*`` between two non-scalars (printed ⊙, not ·, which would read
+    back as an inner product)."""
+    record: dict[int, Shape] = {}
+    infer(node, shapes, record)
+    return frozenset(
+        id(n)
+        for n in A.walk(node)
+        if isinstance(n, A.Bin)
+        and n.op == "*"
+        and record.get(id(n.left), SCALAR) != SCALAR
+        and record.get(id(n.right), SCALAR) != SCALAR
+    )

@@ -84,6 +84,11 @@ class QuestionBase(Strict):
     checks: list[Check] = []
     figure: DemoFigure | None = None
     solution: Solution | None = None
+    probe: Id | None = Field(
+        default=None,
+        description="A question an interviewer asks next when this one is answered right: a"
+        " variant (the batch, L2 added, matrix form) or a why-question.",
+    )
 
 
 class RichText(BaseModel):

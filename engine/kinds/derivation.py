@@ -14,6 +14,7 @@ from engine.kinds.formula import (
     VariableRead,
     broken_target,
     formula_problem,
+    solution_problem,
     target_problem,
     variables_read,
 )
@@ -31,6 +32,7 @@ class DerivationInput(InputSpec):
     type: Literal["derivation"] = "derivation"
     syntax: str
     variables: dict[str, VariableRead]
+    definitions: dict[str, str] = {}
     min_lines: int
 
 
@@ -44,7 +46,10 @@ def grade(question: DerivationQuestion, answer: Answer) -> Verdict:
 
 def describe_input(question: DerivationQuestion) -> DerivationInput:
     return DerivationInput(
-        syntax=question.syntax, variables=variables_read(question), min_lines=question.min_lines
+        syntax=question.syntax,
+        variables=variables_read(question),
+        definitions=dict(question.definitions),
+        min_lines=question.min_lines,
     )
 
 
@@ -57,6 +62,7 @@ KIND = register(
         grade=grade,
         describe_input=describe_input,
         problem=target_problem,
+        solution_problem=solution_problem,
         quick_ms=60_000,
         interview_minutes=6,
         label="Derivation",

@@ -11,6 +11,7 @@ from engine.kinds.formula import (
     VariableRead,
     broken_target,
     formula_problem,
+    solution_problem,
     target_problem,
     variables_read,
 )
@@ -27,6 +28,7 @@ class ExpressionInput(InputSpec):
     type: Literal["expression"] = "expression"
     syntax: str
     variables: dict[str, VariableRead]
+    definitions: dict[str, str] = {}
 
 
 def grade(question: ExpressionQuestion, answer: Answer) -> Verdict:
@@ -48,8 +50,11 @@ KIND = register(
         details=FormulaDetails,
         input=ExpressionInput,
         grade=grade,
-        describe_input=lambda q: ExpressionInput(syntax=q.syntax, variables=variables_read(q)),
+        describe_input=lambda q: ExpressionInput(
+            syntax=q.syntax, variables=variables_read(q), definitions=dict(q.definitions)
+        ),
         problem=target_problem,
+        solution_problem=solution_problem,
         quick_ms=25_000,
         interview_minutes=4,
         label="Formula",

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from engine.constants import Domain
-from engine.expr import ExprError, Problem, VarSpec, prepare
+from engine.expr import ExprError, Problem, VarSpec, grade_expression, prepare
 from engine.kinds.base import QuestionBase, Strict, Text
 from engine.verdict import Feedback, Verdict
 
@@ -29,10 +29,17 @@ class Mistake(Strict):
     code: str = "known-mistake"
 
 
+DefinedName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=40)]
+
+
 class FormulaTarget(QuestionBase):
-    """A question answered with formulas: a target written out, or the derivative of a loss."""
+    """A question answered with formulas: a target written out, or the derivative of a loss.
+
+    ``definitions`` are names the prompt defines (``p: sigmoid(z)``, ``r: y - X beta``), in
+    order: answers may use them, and a name reads as the formula it stands for."""
 
     variables: dict[str, Variable] = {}
+    definitions: dict[DefinedName, Text] = {}
     expected: str | None = None
     derivative_of: str | None = None
     wrt: str | None = None
@@ -49,6 +56,9 @@ class FormulaTarget(QuestionBase):
             raise ValueError("`derivative_of` needs `wrt`: the variable to differentiate by")
         if self.wrt and not has_derivative:
             raise ValueError("`wrt` only makes sense together with `derivative_of`")
+        both = set(self.definitions) & set(self.variables)
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))}: a name is a variable or a definition")
         return self
 
     @property
@@ -71,6 +81,7 @@ def formula_problem(question: FormulaTarget) -> Problem:
         wrt=question.wrt,
         syntax=question.syntax,
         mistakes=[(m.answer, m.message, m.code) for m in question.mistakes],
+        definitions=list(question.definitions.items()),
     )
 
 
@@ -88,6 +99,20 @@ def target_problem(question: FormulaTarget) -> str | None:
     except ExprError as exc:
         return f"target does not work: {exc}"
     return None
+
+
+def solution_problem(question: FormulaTarget) -> str | None:
+    """Why the worked solution is wrong: its last line of maths must equal the target."""
+    lines = (
+        [step.math for step in question.solution.steps if step.math] if question.solution else []
+    )
+    if not lines:
+        return "a worked solution of a formula question ends with a line of maths (`math:`)"
+    verdict = grade_expression(lines[-1], formula_problem(question))
+    if verdict.correct:
+        return None
+    reason = "; ".join(f.message for f in verdict.feedback[:2])
+    return f"the solution's last line is not the target ({verdict.status}): {reason}"
 
 
 def broken_target(exc: ExprError) -> Verdict:

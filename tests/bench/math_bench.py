@@ -78,10 +78,27 @@ ML_CHECKS = [
         {"m": V(), "beta1": V(domain="unit"), "t": V(domain="positive")},
     ),
 ]
+# Indexed sums, dot products and equations (issue 19): the summand is evaluated term by term.
+HINGE = {"w": V(("p",)), "x": V(("p",)), "y": V(domain="sign")}
+SUM_CHECKS = [
+    (r"-\frac{2}{n}\sum_{i=1}^{n} x_i (y_i - x_i^\top\beta)", "2/n X^T (X beta - y)", LINEAR),
+    (r"-\frac{2}{n}\sum_{i=2}^{n} x_i (y_i - x_i^\top\beta)", "2/n X^T (X beta - y)", LINEAR),
+    (r"\frac{2}{n}\sum_{i=1}^{n} (x_i \cdot \beta - y_i) x_i", "2/n X^T (X beta - y)", LINEAR),
+    ("2/n sum(i=1..n, x_i (x_i^T beta - y_i))", "2/n X^T (X beta - y)", LINEAR),
+    (
+        r"\frac{1}{n}\sum_{i=1}^{n}(\sigma(x_i^\top\beta) - y_i) x_i",
+        "1/n X^T (sigmoid(X beta) - y)",
+        LINEAR,
+    ),
+    (r"-y x \mathbb{1}_{y\, w \cdot x < 1}", "-y x indicator(y w^T x < 1)", HINGE),
+    (r"\sum_{k=1}^{10} k^2", "385", {}),
+    (r"\sum_{k=1}^{3} c", "3 c", {}),
+    ("2(w + 1) = 2w + 2", "2w + 2", {}),
+]
 
 
 def checks() -> list[tuple[str, str, dict[str, VarSpec]]]:
-    items = list(ML_CHECKS)
+    items = list(ML_CHECKS) + list(SUM_CHECKS)
     if PEERS.is_file():
         rows = json.loads(PEERS.read_text())["cases"]
         items += [
@@ -171,6 +188,9 @@ def main() -> None:
     parser.add_argument(
         "--flush", action="store_true", help="full garbage collection before each timed call"
     )
+    parser.add_argument(
+        "--no-agreement", action="store_true", help="skip the peer suites and the dev set"
+    )
     args = parser.parse_args()
     global FLUSH
     FLUSH = args.flush
@@ -214,6 +234,29 @@ def main() -> None:
             f"descent on the same {len(paired_ours)}: p50 {percentile(paired_ours, 0.5) * ms:.2f} ms;"
             f" ratio of medians {percentile(theirs, 0.5) / percentile(paired_ours, 0.5):.1f}x"
         )
+    if not args.no_agreement:
+        agreement()
+
+
+def agreement() -> None:
+    """Agreement with the peer suites, and the development set of interview gradients."""
+    from tests.engine import peer_suites, test_expr_gradients_dev
+
+    print("agreement in scope (tests/engine/data/peers):")
+    for suite in peer_suites.SUITES:
+        found = peer_suites.measure(suite)
+        print(
+            f"  {suite:24s} {found.agreement:6.1%}  ({found.in_scope - len(found.disagreements)}"
+            f"/{found.in_scope}; {found.out_of_scope} out of scope)"
+        )
+    dev = test_expr_gradients_dev.outcome()
+    cases = test_expr_gradients_dev.dataset()["cases"]
+    right = sum(c["correct"] for c in cases)
+    print(
+        f"dev set of interview gradients: {len(cases)} answers ({right} right): "
+        f"false accepts {len(dev['false_accepts'])}, false rejects {len(dev['false_rejects'])}"
+        f" ({len(dev['false_rejects']) / right:.1%})"
+    )
 
 
 if __name__ == "__main__":
