@@ -221,7 +221,12 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
         context = around.get(u, {})
         best_idea = max(context.values(), default=0.0)
         for (kind, i), value in unit.oppose.items():
-            if kind == "idea" and value >= tuning.contradict and value > context.get(i, 0.0):
+            # a clause that denies one wording of an idea and says another is not a denial
+            if (
+                kind == "idea"
+                and value >= tuning.contradict
+                and value > context.get(i, 0.0) + tuning.rival
+            ):
                 _keep(result.contradicted, i, value, unit.span)
         for j, value in mis.items():
             own = distinctive[j]

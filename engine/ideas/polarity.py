@@ -23,13 +23,18 @@ NEGATORS = frozenset(["not", "no", "never", "neither", "nor", "without", "cannot
 # fmt: on
 # Two-word cues, joined before reading: "rather than the loss at w" denies "the loss at w".
 _JOINED = re.compile(r"\b(rather|instead)\s+(than|of)\b")
+# "stops improving" says "is not improving"; "early stopping" is a name and denies nothing.
+# "Stops being quadratic" describes a change of regime, not a denial.
+_STOPS = re.compile(r"\b(?:stops|stopped|ceases|ceased)\s+(?=(?!being\b|having\b)\w+ing\b)")
 # Words of one direction that the antonym table knows under another name.
 DIRECTION_SYNONYMS = {
     "big": "large", "bigger": "larger", "huge": "large", "tiny": "small", "little": "small",
     "broad": "wide", "broader": "wider", "steep": "sharp", "quick": "fast", "quicker": "faster",
 }  # fmt: skip
 # "not only", "no matter", "not just" do not deny anything.
-_NOT_NEGATING = re.compile(r"\b(?:not\s+(?:only|just|merely)|no\s+matter|nothing\s+but)\b")
+_NOT_NEGATING = re.compile(
+    r"\b(?:not\s+(?:only|just|merely)|no\s+matter|nothing\s+but|more\s+or\s+less)\b"
+)
 _WORD = re.compile(r"[a-z0-9_]+|[,;:.!?()]")
 _PUNCTUATION = frozenset(",;:.!?()")
 
@@ -61,9 +66,15 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("differentiable", "nondifferentiable"), ("calibrated", "miscalibrated"),
     ("underconfidence", "overconfidence"), ("ignore", "emphasize"), ("row", "column"),
     # things of one kind that a confused answer swaps for each other
+    ("zero", "positive"), ("independent", "dependent"), ("decoupled", "coupled"),
+    ("independent", "coupled"),
+    # things of one kind that a confused answer swaps for each other
     ("l1", "l2"), ("lasso", "ridge"), ("mse", "mae"), ("squared", "absolute"), ("sgd", "adam"),
     ("numerator", "denominator"), ("underfitting", "overfitting"), ("bias", "variance"),
 )
+# The last group: named things, where "A is more robust than B" and "B is the robust one" say
+# opposite things although both name B (see ``subject_swaps``).
+KINDS: tuple[tuple[str, str], ...] = ANTONYMS[-8:]
 # fmt: on
 
 
@@ -155,7 +166,7 @@ _SCOPE_END = frozenset(
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
     """Folded words, with "not only" and the like taken out."""
-    text = _JOINED.sub(r"\1_\2", _NOT_NEGATING.sub(" ", fold(text)))
+    text = _STOPS.sub("not ", _JOINED.sub(r"\1_\2", _NOT_NEGATING.sub(" ", fold(text))))
     found = _WORD.findall(text)
     return tuple(_base(DIRECTION_SYNONYMS.get(w, w)) for w in found)  # punctuation kept
 
@@ -188,7 +199,13 @@ class _Everything(frozenset[str]):
 ALL: frozenset[str] = _Everything()
 
 
-def negations(text: str, about: frozenset[str], *, head_only: bool = True) -> int:
+def negations(
+    text: str,
+    about: frozenset[str],
+    *,
+    head_only: bool = True,
+    ignore: frozenset[str] = frozenset(),
+) -> int:
     """The negations in ``text`` that deny one of the stems ``about``. Read narrowly
     (``head_only``), a negation denies the first word after it that is not an auxiliary or an
     adverb ("does not really get smaller" denies "smaller"); read broadly, any word of its
@@ -204,7 +221,7 @@ def negations(text: str, about: frozenset[str], *, head_only: bool = True) -> in
     ws = words(text)
     count = 0
     for i, word in enumerate(ws):
-        if word not in NEGATORS or (word == "nor" and "neither" in ws[:i]):
+        if word not in NEGATORS or word in ignore or (word == "nor" and "neither" in ws[:i]):
             continue
         for ahead in ws[i + 1 : i + 1 + SCOPE]:
             if ahead in _SCOPE_END or ahead in _PUNCTUATION:
@@ -235,16 +252,79 @@ def swaps(claim: frozenset[str], other: frozenset[str]) -> int:
 _CONJUNCTION = re.compile(r"\s+and\s+|\s*[,;]\s+")
 
 
+@lru_cache(maxsize=4096)
+def _parts(claim: str) -> tuple[str, ...]:
+    return tuple(p for c in clauses(claim) for p in _CONJUNCTION.split(c.text) if p.strip())
+
+
 def _aligned(claim: str, other: frozenset[str]) -> str:
     """The part of ``claim`` that ``other`` speaks to ("A is non-convex, whereas B is convex"
     holds two claims of opposite sign: the learner's clause answers one of them)."""
-    parts = [p for c in clauses(claim) for p in _CONJUNCTION.split(c.text) if p.strip()]
+    parts = _parts(claim)
     if len(parts) < 2:
         return claim
     return max(parts, key=lambda part: len(stems_of(part) & other))
 
 
 Agreement = int  # 1: same direction, -1: opposite, 0: cannot tell
+
+_KIND_STEMS = tuple(_stems(p) for p in KINDS)
+# Words after which a named thing is the one compared against, not the subject.
+_AGAINST = frozenset(["unlike", "than", "compared", "versus", "vs", "over", "whereas", "while",
+                      "against", "with", "to", "not", "instead_of", "rather_than"])  # fmt: skip
+
+
+def _subject(ws: Sequence[str], pair: tuple[str, str]) -> str | None:
+    """The first of the pair named in ``ws`` that is not the thing compared against."""
+    for i, w in enumerate(ws):
+        s = stem(w)
+        if s in pair:
+            if i and ws[i - 1] in _AGAINST:
+                return None
+            return s
+    return None
+
+
+def subject_swaps(claim: str, other: str) -> int:
+    """Named pairs whose roles the texts exchange: a text compares the two ("MSE is more robust
+    than MAE") and the other puts the other one first ("MAE is the robust one", "MAE is more
+    robust than MSE"). ``swaps`` cannot see this: both texts name MAE.
+
+    >>> subject_swaps("MSE is more robust to outliers than MAE", "MAE is the robust one")
+    1
+    >>> subject_swaps("MAE is more robust to outliers than MSE", "MAE is the robust one")
+    0
+    >>> subject_swaps("Unlike MSE, MAE is robust", "MAE is the robust one")
+    0
+    >>> subject_swaps("MAE is more robust than MSE", "MSE is more robust than MAE")
+    1
+    """
+    count = 0
+    texts = (words(claim), words(other))
+    for pair in _KIND_STEMS:
+        named = [frozenset(stem(w) for w in ws) & set(pair) for ws in texts]
+        if not all(named) or len(named[0]) + len(named[1]) < 3:
+            continue
+        compared = [len(n) == 2 and "than" in ws for n, ws in zip(named, texts, strict=True)]
+        if not any(compared):  # "MSE for X, MAE for Y" names both without comparing them
+            continue
+        subjects = [
+            _subject(ws, pair) if len(n) == 2 else next(iter(n))
+            for n, ws in zip(named, texts, strict=True)
+        ]
+        if None not in subjects and subjects[0] != subjects[1]:
+            count += 1
+    return count
+
+
+# "less noise" and "fewer steps" compare; they deny nothing outside their scope.
+_COMPARATIVES = frozenset(["less", "fewer"])
+
+
+def _denials(text: str) -> int:
+    """Negations in ``text`` that deny something ("others are not" denies nothing), comparatives
+    aside."""
+    return negations(text, ALL, ignore=_COMPARATIVES)
 
 
 _OPPOSITE: dict[str, frozenset[str]] = {}
@@ -282,10 +362,23 @@ def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
     0
     """
     theirs = stems_of(other)
-    claim = _aligned(claim, theirs)
+    part = _aligned(claim, theirs)
+    found = _agreement(part, other, theirs, anchor)
+    if part != claim:
+        whole = _agreement(claim, other, theirs, anchor)
+        if found == 0:
+            # the part alone leaves it open ("…, as long as the gradient barely changes over
+            # those k steps" speaks to more than its first part): read the whole sentence
+            return whole
+        if found == -1 and whole == 1:
+            return 0  # the learner may be answering the rest of the sentence
+    return found
+
+
+def _agreement(claim: str, other: str, theirs: frozenset[str], anchor: str) -> Agreement:
     mine = stems_of(claim)
     shared = mine & theirs
-    flips = swaps(_with_anchor(mine, anchor), theirs)
+    flips = swaps(_with_anchor(mine, anchor), theirs) + subject_swaps(claim, other)
     if flips > 1:  # "small delta → absolute error" against "large delta → squared error":
         return 0  # two swaps are another claim more often than the same one said backwards
     narrow = (negations(claim, shared) + negations(other, shared) + flips) % 2
@@ -298,11 +391,13 @@ def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
         return 0
     if narrow:
         return -1
-    # Same direction on the shared words; but a negation elsewhere in only one of the texts
-    # ("focal loss does not down-weight easy examples" against a paraphrase that shares "easy
-    # examples" and not "down-weight") may still deny it: agree only if all negations pair up.
-    every = negations(claim, ALL) + negations(other, ALL) + flips
-    return 1 if every % 2 == 0 else 0
+    # Same direction on the shared words; but a negation of something else in the learner's
+    # text ("focal loss does not down-weight easy examples" against a paraphrase that shares
+    # "easy examples" and not "down-weight") may still deny it: agree only if those pair up.
+    # The rubric's own negations count only where they deny what the learner speaks of ("…
+    # without diverging" does not deny an answer that never mentions diverging).
+    elsewhere = _denials(other) - negations(other, shared, head_only=False)
+    return 1 if elsewhere % 2 == 0 else 0
 
 
 def agrees(claim: str, other: str) -> bool:
