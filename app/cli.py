@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +47,25 @@ def _print_errors(errors: list) -> None:  # type: ignore[type-arg]
     typer.echo(f"{len(errors)} content error(s)", err=True)
 
 
+def _port_free(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (in use, not an address of this machine), or
+    None: found in a millisecond, instead of after the whole start-up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (
+                    f"port {port} on {host} is already in use (is Descent already running?)."
+                    f" Stop the other server, or start this one on another port:"
+                    f" descent serve --port {port + 1}"
+                )
+            return f"cannot listen on {host}:{port}: {exc.strerror}"
+    return None
+
+
 @cli.command()
 def serve(
     host: Annotated[
@@ -62,44 +83,56 @@ def serve(
         ),
     ] = 1,
 ) -> None:
-    """Load the content, migrate the embedded SQLite database and start the server."""
+    """Start the server at once; load the content, migrate the embedded SQLite database and
+    start the code sandbox in the background (the page says when it is ready)."""
     import uvicorn
 
-    from app.db.migrate import upgrade
     from app.ops.logs import log_config
     from app.settings import get_settings
-    from content import load_content
+    from app.startup import starting_app
 
     settings = get_settings()
-    content = load_content(settings.content_dir)
-    if not content.ok:
-        _print_errors(content.errors)
-        typer.echo("refusing to start with invalid content", err=True)
+    host, port = host or settings.host, port or settings.port
+    busy = _port_free(host, port)
+    if busy:
+        typer.echo(busy, err=True)
         raise typer.Exit(2)
-    if settings.is_sqlite:
-        upgrade(settings.database_url)
-    options = {
-        "host": host or settings.host,
-        "port": port or settings.port,
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    typer.echo(f"Descent: open http://{shown}:{port} (API docs: http://{shown}:{port}/docs)")
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
         "log_level": settings.log_level,
-    }
-    options |= {
-        "log_config": log_config(log_format=settings.log_format, level=settings.log_level),
+        "log_config": log_config(log_format=settings.resolved_log_format, level=settings.log_level),
         "access_log": False,  # the request middleware logs every request, with its id
         "proxy_headers": False,  # X-Forwarded-For counts only with DESCENT_TRUST_PROXY
     }
-    if reload or workers > 1:  # each process imports the factory itself
+    if reload or workers > 1:  # each process builds its own app from the factory
         uvicorn.run(
-            "app.main:create_app",
+            "app.startup:create_starting_app",
             factory=True,
             reload=reload,
             workers=None if reload else workers,
             **options,
         )
         return
-    from app.main import create_app
+    server: uvicorn.Server | None = None
 
-    uvicorn.run(create_app(settings, content), **options)  # content is loaded once
+    def stop(_: BaseException) -> None:
+        if server is not None:
+            server.should_exit = True
+
+    app = starting_app(on_failure=stop)
+    server = uvicorn.Server(uvicorn.Config(app, **options))
+    server.run()
+    if app.failure is not None:
+        errors = getattr(app.failure, "errors", None)
+        if errors:
+            _print_errors(errors)
+            typer.echo("refusing to start with invalid content", err=True)
+        else:
+            typer.echo(f"Descent could not start: {app.failure}", err=True)
+        raise typer.Exit(2)
 
 
 @db_cli.command("upgrade")
@@ -147,6 +180,8 @@ def content_check(
     report = check_content(content)
     for reason, count in report.skipped.items():
         typer.echo(f"notice: {reason} ({count} question(s))", err=True)
+    for missing in report.unsourced:
+        typer.echo(f"notice: {missing}", err=True)
     if report.errors:
         _print_errors(report.errors)
         raise typer.Exit(1)
@@ -155,6 +190,64 @@ def content_check(
     typer.echo(
         f"{folder}: {len(content.topics)} topics, {len(content.questions)} questions"
         f" ({by_kind or 'none'})"
+    )
+
+
+@cli.command()
+def notebook(
+    notebook_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ID",
+            help="A topic id, or capstone-regression, capstone-classification, capstone-landscapes.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write it (default: ID.ipynb; - for stdout)."),
+    ] = None,
+    list_ids: Annotated[
+        bool, typer.Option("--list", help="List the notebook ids and exit.")
+    ] = False,
+    torch: Annotated[
+        bool | None,
+        typer.Option(
+            "--torch/--no-torch",
+            help="Include the PyTorch exercises (default: when PyTorch is installed here).",
+        ),
+    ] = None,
+) -> None:
+    """Write a Jupyter notebook: a capstone, or a topic's code exercises with check cells."""
+    from app import notebooks
+    from app.settings import get_settings
+    from content import load_content
+
+    content = load_content(get_settings().content_dir)
+    if not content.ok:
+        _print_errors(content.errors)
+        raise typer.Exit(2)
+    if list_ids or notebook_id is None:
+        for info in notebooks.catalog(content):
+            typer.echo(f"{info.id:<28} {info.title}")
+        if notebook_id is None and not list_ids:
+            typer.echo("\nname one: descent notebook ID [-o FILE]", err=True)
+            raise typer.Exit(2)
+        return
+    try:
+        text = notebooks.dumps(notebooks.build(notebook_id, content, torch=torch))
+    except notebooks.UnknownNotebook:
+        typer.echo(
+            f"no notebook {notebook_id!r}; `descent notebook --list` shows the ids", err=True
+        )
+        raise typer.Exit(2) from None
+    if output is not None and str(output) == "-":
+        typer.echo(text, nl=False)
+        return
+    path = output or Path(f"{notebook_id}.ipynb")
+    path.write_text(text, encoding="utf-8")
+    typer.echo(
+        f"wrote {path}; with a server running (descent serve), open it in Jupyter or run"
+        f" jupyter nbconvert --execute --to notebook {path}"
     )
 
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from engine.capstones import CheckInputError
 from engine.demos import InvalidParams, UnknownDemo
 from engine.kinds import NotGradable
 from engine.sandbox import RuntimeUnavailable, SandboxBusy, SandboxDisabled
@@ -73,6 +74,10 @@ class InvalidTarget(DescentError):
     """A formula check's own target (not the answer) cannot be used."""
 
 
+class CheckTimeout(DescentError):
+    """A notebook's capstone check took longer than its bound and was abandoned."""
+
+
 @dataclass(frozen=True)
 class Http:
     """How one error class is answered."""
@@ -104,11 +109,15 @@ HTTP_ERRORS: dict[type[Exception], Http] = {
     InvalidParams: Http(
         422, "invalid-demo-params", "Invalid demo parameters", detail=lambda e: str(e)
     ),
+    CheckInputError: Http(
+        422, "invalid-check-input", "Invalid check input", detail=lambda e: str(e)
+    ),
     TooManyAttempts: Http(429, "too-many-attempts", "Too many attempts", headers=_retry_after),
     RateLimited: Http(429, "rate-limited", "Too many requests", headers=_retry_after),
     NotGradable: Http(501, "kind-not-gradable", "Not gradable", detail=lambda e: str(e)),
     GradingTimeout: Http(503, "grading-timeout", "Grading timed out", headers=_retry_after),
     DemoTimeout: Http(503, "demo-timeout", "Demo timed out", headers=_retry_after),
+    CheckTimeout: Http(503, "check-timeout", "Check timed out", headers=_retry_after),
     SandboxBusy: Http(
         503,
         "code-runners-busy",

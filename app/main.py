@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,11 +19,13 @@ from app.api.routes import (
     interviews,
     maths,
     me,
+    notebooks,
     questions,
     topics,
     users,
     web,
 )
+from app.db.migrate import upgrade
 from app.db.session import make_engine, make_session_factory
 from app.errors import install_error_handlers
 from app.ops import install as ops
@@ -33,6 +36,7 @@ from app.services.catalog import Catalog, JsonCache
 from app.settings import Settings, get_settings
 from content import ContentSet, load_content
 from content.passages import build_index
+from engine.ideas.model import embedder
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("descent")
@@ -45,6 +49,21 @@ class ContentInvalidError(RuntimeError):
         self.errors = content.errors
         listing = "\n".join(str(e) for e in content.errors)
         super().__init__(f"{len(content.errors)} content error(s):\n{listing}")
+
+
+def build_for_serving(settings: Settings | None = None) -> FastAPI:
+    """What `descent serve` runs, built in the background after it starts listening: the
+    configured content (refusing invalid content), the migrated SQLite database, the app; then
+    the open-answer model is warmed so the first open answer is not the one that waits."""
+    settings = settings or get_settings()
+    content = load_content(settings.content_dir)
+    if not content.ok:
+        raise ContentInvalidError(content)
+    if settings.is_sqlite:
+        upgrade(settings.database_url)
+    app = create_app(settings, content)
+    threading.Thread(target=embedder, name="descent-warm-model", daemon=True).start()
+    return app
 
 
 def create_app(settings: Settings | None = None, content: ContentSet | None = None) -> FastAPI:
@@ -88,6 +107,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
         health.router,
         ask.router,
         demos.router,
+        notebooks.router,
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -10,7 +12,12 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from content import PACKAGED_CONTENT_DIR
+# The shipped modules, found without importing the content package (which imports the whole
+# engine): `descent serve` must answer, or report a busy port, before that import is done.
+_CONTENT = importlib.util.find_spec("content")
+PACKAGED_CONTENT_DIR = (
+    Path(_CONTENT.origin if _CONTENT and _CONTENT.origin else ".").parent / "modules"
+)
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
@@ -39,8 +46,10 @@ class Settings(BaseSettings):
     )
     # Production limits (README "Production"); every default leaves a classroom behind one NAT
     # address and the 50-learner load test from 127.0.0.1 alone.
-    log_format: Literal["json", "text"] = Field(
-        default="json", description="`descent serve` logs: one JSON object per line, or text."
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="`descent serve` logs: text on a terminal and JSON otherwise (auto), or"
+        " always one JSON object per line (json), or always text.",
     )
     max_body_bytes: int = Field(
         default=1 << 20, ge=1024, description="Largest request body in bytes; larger is a 413."
@@ -92,6 +101,12 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value.strip().lower() in words:
             return words[value.strip().lower()]
         return value
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "text"]:
+        if self.log_format == "auto":
+            return "text" if sys.stderr.isatty() else "json"
+        return self.log_format
 
     @property
     def is_sqlite(self) -> bool:

@@ -169,6 +169,21 @@ def _cross_checks(content: ContentSet, where: dict[str, _Source]) -> list[Conten
     return errors
 
 
+def _probe_errors(
+    content: ContentSet, question_where: dict[str, tuple[_Source, int]]
+) -> list[ContentError]:
+    """A question's interview `probe` names another question that exists."""
+    errors = []
+    for qid, question in content.questions.items():
+        if question.probe is not None and (
+            question.probe not in content.questions or question.probe == qid
+        ):
+            src, index = question_where[qid]
+            message = f"unknown question {question.probe!r} (a probe names another question)"
+            errors.append(src.error(("questions", index, "probe"), message))
+    return errors
+
+
 def _cycle_errors(content: ContentSet, where: dict[str, _Source]) -> list[ContentError]:
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     errors: list[ContentError] = []
@@ -349,6 +364,7 @@ def load_content(directory: Path | str) -> ContentSet:
         _register_questions(content, bank.topic, bank.questions, src, question_where)
     content.errors.extend(_cross_checks(content, where))
     content.errors.extend(_demo_errors(content, where, question_where))
+    content.errors.extend(_probe_errors(content, question_where))
     content.errors.sort()
     content.question_where = question_where
     content.module_where = where

@@ -48,9 +48,9 @@ def test_every_package_folder_is_listed_in_pyproject() -> None:
             assert name in listed, f"add {name!r} to [tool.setuptools] packages in pyproject.toml"
 
 
-# The one deliberate exception: the sandboxed child runs the submitted source (an exec in a
+# The one deliberate exception: the sandboxed worker runs the submitted source (an exec in a
 # confined process forked from the zygote, never in the service); exactly one call, nowhere else.
-SANDBOXED_EXEC = {"engine/sandbox/runtime/harness.py": 1}
+SANDBOXED_EXEC = {"engine/sandbox/runtime/worker.py": 1}
 
 
 def test_no_eval_on_anything() -> None:

@@ -56,10 +56,23 @@ def test_serve_refuses_invalid_content(tmp_path: Path, monkeypatch: pytest.Monke
     (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     monkeypatch.setenv("DESCENT_CONTENT_DIR", str(folder))
     get_settings.cache_clear()
-    result = runner.invoke(cli, ["serve"])
+    result = runner.invoke(cli, ["serve", "--port", str(free_port())])
     assert result.exit_code == 2
     assert "broken.yaml:6" in result.output
     assert "refusing to start" in result.output
+
+
+def test_a_busy_port_is_reported_at_once_in_plain_words() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        start = time.monotonic()
+        result = runner.invoke(cli, ["serve", "--port", str(port)])
+    assert time.monotonic() - start < 1.0
+    assert result.exit_code == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output
+    assert f"--port {port + 1}" in result.output and "{" not in result.output  # not JSON
 
 
 def test_db_upgrade_and_downgrade() -> None:
@@ -91,17 +104,21 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 response = httpx.get(f"http://127.0.0.1:{port}/api/v1/topics", timeout=2)
-                break
+                if response.status_code != 503:
+                    break
+                # listening, still loading: the API says so and when to come back
+                assert response.json()["type"] == "/problems/starting"
+                assert response.headers["retry-after"] == "1"
+                assert httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200
             except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        proc.stdout.read().decode() if proc.stdout else "no output"
-                    ) from None
-                time.sleep(0.2)
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(proc.stdout.read().decode() if proc.stdout else "no output")
+            time.sleep(0.1)
         assert response.status_code == 200
         assert response.json()["count"] == len(list(PACKAGED_CONTENT_DIR.glob("*.yaml")))
         assert (tmp_path / "descent.db").is_file()

@@ -55,7 +55,7 @@ class ApiToken(Base):
 
 
 class Interview(Base):
-    """A mock interview: an ordered list of questions answered through the session."""
+    """A mock interview: planned questions, asked one turn at a time, with follow-ups."""
 
     __tablename__ = "interviews"
 
@@ -64,15 +64,51 @@ class Interview(Base):
     topics: Mapped[list[str]] = mapped_column(JSON)
     minutes: Mapped[int] = mapped_column(Integer)
     question_ids: Mapped[list[str]] = mapped_column(JSON)
+    level: Mapped[str] = mapped_column(String(16), default="senior", server_default="senior")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    turns: Mapped[list[InterviewTurn]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="InterviewTurn.seq",
+    )
+
+
+class InterviewTurn(Base):
+    """One exchange of an interview: what the interviewer asked, and what the candidate said."""
+
+    __tablename__ = "interview_turns"
+    __table_args__ = (UniqueConstraint("interview_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # question | follow-up
+    question_id: Mapped[str] = mapped_column(String(80))
+    about: Mapped[str | None] = mapped_column(String(80))  # the idea a follow-up probes
+    # why a follow-up was asked: missing | contradicted | dont-know | variant
+    reason: Mapped[str | None] = mapped_column(String(16))
+    prompt: Mapped[str] = mapped_column(Text)
+    answer: Mapped[Any] = mapped_column(JSON, nullable=True)
+    dont_know: Mapped[bool] = mapped_column(Boolean, default=False)
+    hints_used: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
 
 
 class Attempt(Base):
     """One graded submission of a signed-in learner, verdict included."""
 
     __tablename__ = "attempts"
+    # A client may resend a submission (a double click, a retry): one key, one attempt.
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -88,6 +124,7 @@ class Attempt(Base):
     hints_used: Mapped[int] = mapped_column(Integer, default=0)
     self_rating: Mapped[str | None] = mapped_column(String(8))
     note: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80))
     interview_id: Mapped[int | None] = mapped_column(
         ForeignKey("interviews.id", ondelete="CASCADE"), index=True
     )

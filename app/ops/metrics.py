@@ -79,18 +79,9 @@ RATE_LIMITED = Counter(
 
 
 def sandbox_stats(sandbox: Sandbox) -> dict[str, int]:
-    """Runners and queue of a sandbox pool, read without locking (a gauge may be a step old)."""
-    workers = sandbox.workers
-    # The pool counts admitted runs and free slots; busy runners are the taken slots.
-    free = getattr(getattr(sandbox, "_slots", None), "_value", workers)
-    admitted = getattr(sandbox, "_admitted", 0)
-    busy = max(0, workers - free)
-    return {
-        "runners": workers,
-        "busy": busy,
-        "queued": max(0, admitted - busy),
-        "queue_capacity": sandbox.queue,
-    }
+    """Runners and queue of a sandbox pool."""
+    stats = sandbox.stats()
+    return {key: stats[key] for key in ("runners", "busy", "queued", "queue_capacity")}
 
 
 class SandboxCollector(Collector):

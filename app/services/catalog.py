@@ -82,6 +82,7 @@ class Catalog:
                 **summary.model_dump(),
                 prompt=rich(q.prompt),
                 hint_count=len(q.hints),
+                has_solution=q.solution is not None,
                 input=input_spec(q),
                 figure=figures.get(qid),
             )
@@ -106,7 +107,10 @@ class Catalog:
             question_count=len(module.questions),
             question_counts={kind: counts.get(kind, 0) for kind in kind_names()},
             learning_steps=[rich(t) for t in module.learning_steps],
-            insights=[rich(t) for t in module.insights],
+            insights=[
+                s.InsightRead(**rich(i.text).model_dump(), references=list(i.references))
+                for i in module.insights
+            ],
             formulas=[
                 s.FormulaRead(
                     name=f.name,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import schemas as s
-from app.db.models import Attempt, Interview, ReviewCard, ReviewLog, User
+from app.db.models import Attempt, Interview, InterviewTurn, ReviewCard, ReviewLog, User
 from app.errors import NotFound
 from app.services import reviews
 from engine.kinds import get_kind
@@ -25,8 +25,10 @@ def record_attempt(
     submission: s.AttemptCreate,
     verdict: s.VerdictBase,
     interview_id: int | None = None,
+    commit: bool = True,
 ) -> Attempt:
-    """Store a graded attempt and let it review the question's card, in one transaction."""
+    """Store a graded attempt and let it review the question's card, in one transaction (the
+    caller's, with ``commit=False``)."""
     now = datetime.now(UTC)
     attempt = Attempt(
         user_id=user_id,
@@ -58,7 +60,8 @@ def record_attempt(
             attempt_id=attempt.id,
             now=now,
         )
-    session.commit()
+    if commit:
+        session.commit()
     return attempt
 
 
@@ -152,6 +155,18 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _turns(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """Every turn of the learner's interviews: the transcripts."""
+    rows = session.scalars(
+        select(InterviewTurn)
+        .join(Interview, Interview.id == InterviewTurn.interview_id)
+        .where(Interview.user_id == user_id)
+        .order_by(InterviewTurn.interview_id, InterviewTurn.seq)
+    )
+    columns = InterviewTurn.__table__.columns
+    return [{c.key: _plain(getattr(row, c.key)) for c in columns} for row in rows]
+
+
 def export(*, session: Session, user: User) -> dict[str, Any]:
     """Everything stored about the learner, as plain JSON (the password hash excepted)."""
     return {
@@ -160,6 +175,7 @@ def export(*, session: Session, user: User) -> dict[str, Any]:
         "review_cards": _rows(session, ReviewCard, user.id),
         "review_logs": _rows(session, ReviewLog, user.id),
         "interviews": _rows(session, Interview, user.id),
+        "interview_turns": _turns(session, user.id),
         "exported_at": datetime.now(UTC).isoformat(),
     }
 

@@ -62,11 +62,17 @@ def numeric_array(got: Any) -> np.ndarray | None:
 
 
 def compare(
-    expected: Any, got: Any, rtol: float, atol: float, names: tuple[str, ...] = ()
+    expected: Any,
+    got: Any,
+    rtol: float,
+    atol: float,
+    names: tuple[str, ...] = (),
+    equal_nan: bool = False,
 ) -> Outcome:
-    """Compare a plain expected value with a decoded output (arrays, tuples, None)."""
+    """Compare a plain expected value with a decoded output (arrays, tuples, None); with
+    ``equal_nan`` a nan where a nan is expected matches (known mistakes that blow up do)."""
     if isinstance(expected, Seq):
-        return _compare_seq(expected, got, rtol, atol, names)
+        return _compare_seq(expected, got, rtol, atol, names, equal_nan)
     if got is None:
         return Outcome(False, "returned None — is a `return` statement missing?", "returned-none")
     if isinstance(got, Unconvertible):
@@ -81,11 +87,11 @@ def compare(
     if array is None:
         want = "a number" if expected.ndim == 0 else f"an array of shape {expected.shape}"
         return Outcome(False, f"returned {describe(got)} but expected {want}", "wrong-type")
-    return _compare_arrays(expected, array, rtol, atol)
+    return _compare_arrays(expected, array, rtol, atol, equal_nan)
 
 
 def _compare_seq(
-    expected: Seq, got: Any, rtol: float, atol: float, names: tuple[str, ...]
+    expected: Seq, got: Any, rtol: float, atol: float, names: tuple[str, ...], equal_nan: bool
 ) -> Outcome:
     labels = (
         names if len(names) == len(expected) else tuple(f"item {i}" for i in range(len(expected)))
@@ -97,7 +103,7 @@ def _compare_seq(
         return Outcome(False, f"returned {len(got)} values but expected {want}", "wrong-length")
     worst = Outcome(True, abs_err=0.0, rel_err=0.0)
     for label, e, g in zip(labels, expected, got, strict=True):
-        sub = compare(e, g, rtol, atol)
+        sub = compare(e, g, rtol, atol, equal_nan=equal_nan)
         if not sub.passed:
             return Outcome(False, f"{label}: {sub.message}", sub.code, sub.abs_err, sub.rel_err)
         worst.abs_err = max(worst.abs_err or 0.0, sub.abs_err or 0.0)
@@ -105,7 +111,9 @@ def _compare_seq(
     return worst
 
 
-def _compare_arrays(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> Outcome:
+def _compare_arrays(
+    expected: np.ndarray, got: np.ndarray, rtol: float, atol: float, equal_nan: bool = False
+) -> Outcome:
     if expected.ndim == 0:
         if got.size != 1:
             return Outcome(
@@ -122,7 +130,8 @@ def _compare_arrays(expected: np.ndarray, got: np.ndarray, rtol: float, atol: fl
         kind = "nan" if np.isnan(got[bad]).any() else "inf"
         return Outcome(False, f"returned {kind}", "nonfinite")
     err = np.abs(got - expected)
-    err = np.where(np.isfinite(expected), err, np.where(got == expected, 0.0, np.inf))
+    same = (got == expected) | (equal_nan & np.isnan(got) & np.isnan(expected))
+    err = np.where(np.isfinite(expected), err, np.where(same, 0.0, np.inf))
     scale = np.abs(np.where(np.isfinite(expected), expected, 0.0))
     abs_err = float(err.max()) if err.size else 0.0
     rel_err = float((err / np.maximum(scale, 1e-300)).max()) if err.size else 0.0

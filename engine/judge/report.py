@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import re
 import signal
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.judge.compare import Outcome, article, compare, factor_note, to_plain
+from engine.constants import Status
+from engine.judge.compare import Outcome, article
 from engine.judge.core import Case, Exercise
 from engine.judge.text import call as call_text
 from engine.judge.text import result as result_text
+from engine.judge.trusted import reference
+from engine.judge.values import judge_value
 from engine.sandbox import RunResult
-from engine.sandbox.runtime.drivers import drive
-from engine.sandbox.runtime.protocol import ProtocolError, decode_output
+from engine.sandbox.runtime.protocol import ProtocolError, clean_text, decode_output
 from engine.verdict import Details, Feedback, Verdict, invalid
 
 MAX_SHOWN_MESSAGES = 3
-ISOLATION_FAILED = 71
+GENERIC_CODES = ("wrong-value", "not-run", "stopped")
+CPU_SHARE = 0.75  # a worker killed past 75 % of its CPU limit was killed by the limit
+# (under load, rusage runs up to ~15 % behind the clock the kernel checks the limit against)
 RULE_CODE = re.compile(r"[a-z][a-z-]{0,39}")
+PROTOCOL = {
+    "unreadable": (
+        "unreadable",
+        "the judge could not read what your code returned: something else was written to"
+        " its result channel",
+    ),
+    "flood": ("flood", "your code wrote far more to the judge's result channel than it asked for"),
+}
 
 
 class CaseResult(BaseModel):
@@ -59,6 +71,7 @@ class CaseReport:
     max_rel_error: float | None = None
     call: str | None = None
     expected: str | None = None
+    mistakes: tuple[str, ...] = ()  # every known mistake that fits this case
 
     def result(self) -> CaseResult:
         return CaseResult(
@@ -79,71 +92,104 @@ def _rounded(x: float | None) -> float | None:
     return float(f"{x:.3g}")
 
 
-def stop_reason(run: RunResult) -> tuple[str, str]:
-    """Why a run ended early (code, message); ("", "") when it finished normally."""
+def stop_reason(run: RunResult, done: dict[str, Any] | None = None) -> tuple[str, str]:
+    """Why a run ended early (code, message), from what the zygote and the harness saw — the
+    limits they enforced, the worker's wait status and CPU time — never from an exit code the
+    submission chose; ("", "") when nothing stopped it."""
     lim = run.limits
-    if run.killed == "wall":
+    killed = run.killed or (done or {}).get("killed")
+    if killed == "wall":
         return "limit-wall", f"wall time limit {lim.wall_seconds:g} s exceeded"
-    if run.killed == "output":
+    if killed == "output":
         return "limit-output", f"printed more than {lim.output_bytes // 1024} KiB of output"
-    if run.killed == "result":
+    if killed == "result":
         return "limit-result", f"returned more than {lim.result_bytes >> 20} MiB of data"
-    if run.signal == signal.SIGXCPU or (
-        run.signal == signal.SIGKILL and run.cpu_seconds >= lim.cpu_seconds - 0.05
-    ):
+    if killed in PROTOCOL:
+        return PROTOCOL[killed]
+    worker = (done or {}).get("worker")
+    if not isinstance(worker, dict):
+        return "stopped", "the run stopped before your code finished"
+    sig, cpu = worker.get("signal"), worker.get("cpu")
+    cpu = float(cpu) if isinstance(cpu, int | float) else 0.0
+    if sig in (signal.SIGXCPU, signal.SIGKILL) and cpu >= CPU_SHARE * lim.cpu_seconds:
         return "limit-cpu", f"CPU time limit {lim.cpu_seconds} s exceeded"
-    if run.signal == signal.SIGXFSZ:
+    if sig == signal.SIGXFSZ:
         return "limit-file", f"wrote a file larger than {lim.file_bytes >> 20} MiB"
-    if run.signal is not None:
-        name = (
-            signal.Signals(run.signal).name if run.signal in signal.valid_signals() else run.signal
-        )
+    if isinstance(sig, int):
+        name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)
         return "crashed", f"the process crashed ({name}) — deep recursion or raw memory access?"
-    if not run.complete:
-        return (
-            "unreadable",
-            "the judge could not read the results: something else was written"
-            " to its result channel",
-        )
-    if run.exit_code not in (0, None):
-        return "exited", f"the process exited with code {run.exit_code} — do not call exit()"
+    code = worker.get("exit")
+    if isinstance(code, int) and code != 0:
+        return "exited", f"the process exited with code {code} — do not call exit()"
     return "exited", "the process stopped before finishing — do not call exit()"
 
 
 class _Run:
-    """The events of one run, indexed by case."""
+    """The harness's report of one run, indexed by case."""
 
     def __init__(self, run: RunResult) -> None:
         self.run = run
+        self.loaded: dict[str, Any] = {}
         self.load_error: dict[str, Any] | None = None
         self.results: dict[int, tuple[dict[str, Any], bytes]] = {}
         self.started: set[int] = set()
-        self.done = False
+        self.done: dict[str, Any] | None = None
+        self.failed = False
         for header, blob in run.frames:
             ev, index = header.get("ev"), header.get("case")
-            if ev == "load-error" and self.load_error is None:
+            if ev == "loaded":
+                self.loaded = header
+            elif ev == "load-error" and self.load_error is None:
                 self.load_error = header
             elif ev == "start" and type(index) is int:
                 self.started.add(index)
             elif ev in ("result", "error") and type(index) is int and index not in self.results:
                 self.results[index] = (header, blob)
+            elif ev == "failed":
+                self.failed = True
             elif ev == "done":
-                self.done = True
+                self.done = header
                 break
+
+    def stop(self) -> tuple[str, str]:
+        return stop_reason(self.run, self.done)
+
+
+def _ops(header: dict[str, Any] | None) -> list[str]:
+    ops = (header or {}).get("ops")
+    return [clean_text(op, 100) for op in ops[:8]] if isinstance(ops, list) else []
+
+
+def forbidden_message(exercise: Exercise, ops: list[str], when: str = "") -> str:
+    """``uses aten::huber_loss (F.huber_loss), which this exercise asks you to write
+    yourself`` — the label comes from the exercise, never from the run."""
+    labels = dict((exercise.setup or {}).get("forbid_ops", {}))
+    known = [op for op in ops if op in labels]
+    if not known:
+        return f"{when}ran an operation this exercise forbids; write the computation yourself"
+    op = known[0]
+    return f"{when}ran {op} ({labels[op]}), which this exercise asks you to implement yourself"
 
 
 def build_verdict(exercise: Exercise, function: str, cases: list[Case], run: RunResult) -> Verdict:
     """Judge every case of a finished run."""
     events = _Run(run)
-    if run.exit_code == ISOLATION_FAILED and not run.frames:
+    if not run.frames or events.failed:
         return Verdict(
             "error",
             0.0,
             [Feedback("sandbox-error", "the judge could not start your code; please try again")],
         )
+    load_ops = _ops(events.loaded) or _ops(events.load_error)
+    if load_ops:
+        message = forbidden_message(exercise, load_ops, "while loading, your code ")
+        return Verdict("incorrect", 0.0, [Feedback("forbidden-call", message)])
     if events.load_error is not None:
         return _load_failure(exercise, function, events.load_error)
-    stop = ("", "") if events.done and run.signal is None else stop_reason(run)
+    finished = len(events.results) == len(cases)
+    stop = ("", "") if finished else events.stop()
+    if not finished and not events.started:  # the harness runs the cases in order
+        events.started.add(next(i for i in range(len(cases)) if i not in events.results))
     reports = [_case_report(exercise, i, case, events, stop) for i, case in enumerate(cases)]
     if not events.results and stop[0]:
         return Verdict(
@@ -152,7 +198,7 @@ def build_verdict(exercise: Exercise, function: str, cases: list[Case], run: Run
             [Feedback(stop[0], stop[1])],
             CodeDetails(cases=[r.result() for r in reports]),
         )
-    return _summarize(reports)
+    return _summarize(exercise, reports)
 
 
 def _load_failure(exercise: Exercise, function: str, event: dict[str, Any]) -> Verdict:
@@ -161,13 +207,15 @@ def _load_failure(exercise: Exercise, function: str, event: dict[str, Any]) -> V
     if kind == "syntax":
         line = event.get("line")
         where = f" on line {line}" if isinstance(line, int) else ""
-        return invalid("syntax-error", f"syntax error{where}: {str(event.get('message'))[:200]}")
+        return invalid(
+            "syntax-error", f"syntax error{where}: {clean_text(event.get('message'), 200)}"
+        )
     if kind == "missing":
         return invalid("missing-function", f"define `{signature}` — no `{function}` was found")
     if kind == "not-callable":
         return invalid(
             "not-callable",
-            f"`{function}` is {article(str(event.get('type'))[:60])}, not a function;"
+            f"`{function}` is {article(clean_text(event.get('type'), 60))}, not a function;"
             f" define `{signature}`",
         )
     return Verdict(
@@ -178,8 +226,8 @@ def _load_failure(exercise: Exercise, function: str, event: dict[str, Any]) -> V
 
 
 def _exception_text(event: dict[str, Any]) -> str:
-    kind = str(event.get("type", "an exception"))[:80]
-    message = str(event.get("message", ""))[:300]
+    kind = clean_text(event.get("type", "an exception"), 80)
+    message = clean_text(event.get("message", ""), 300)
     line = event.get("line")
     where = f" (line {line})" if isinstance(line, int) else ""
     return f"{kind}: {message}{where}" if message else f"{kind}{where}"
@@ -193,16 +241,22 @@ def _case_report(
         report.call = call_text(exercise, case)
     entry = events.results.get(index)
     if entry is None:
-        if index in events.started:
+        if index in events.started and _ops(events.done):
+            report.code = "forbidden-call"
+            report.message = forbidden_message(exercise, _ops(events.done))
+        elif index in events.started:
             report.message, report.code = f"did not finish: {stop[1]}", stop[0] or "stopped"
         else:
             report.message, report.code = "not run: the run stopped at an earlier case", "not-run"
         return report
     header, blob = entry
+    if _ops(header):  # seen by traps in the dispatcher, whatever the call returned
+        report.message, report.code = forbidden_message(exercise, _ops(header)), "forbidden-call"
+        return report
     if header.get("ev") == "error":
         rule = header.get("requirement")
         if isinstance(rule, str) and RULE_CODE.fullmatch(rule):  # a rule the driver enforces
-            report.message, report.code = str(header.get("message", ""))[:300], rule
+            report.message, report.code = clean_text(header.get("message", "")), rule
         else:
             report.message = f"raised {_exception_text(header)}"
             report.code = "exception"
@@ -212,7 +266,7 @@ def _case_report(
     except ProtocolError:
         report.message, report.code = "returned data the judge could not read", "unreadable"
         return report
-    outcome = _judge_value(exercise, case, got)
+    outcome, report.mistakes = judge_value(exercise, case, got)
     mutated = header.get("mutated")
     if outcome.passed and isinstance(mutated, list) and mutated:
         outcome = Outcome(
@@ -225,65 +279,57 @@ def _case_report(
     report.passed, report.message, report.code = outcome.passed, outcome.message, outcome.code
     report.max_abs_error, report.max_rel_error = outcome.abs_err, outcome.rel_err
     if case.visible and not outcome.passed and case.check is None:
-        expected = _reference(exercise, case)
+        expected = reference(exercise, case)
         show = exercise.show or (lambda value, _: result_text(value))
         report.expected = show(expected, case)
     return report
 
 
-def _reference(exercise: Exercise, case: Case, fn: Any = None) -> Any:
-    """Drive a trusted implementation (the reference by default) on a case's inputs."""
-    with np.errstate(all="ignore"):
-        return drive(fn or case.target or exercise.reference, case.wire(reference=True))
+def _one_explanation(exercise: Exercise, failed: list[CaseReport]) -> None:
+    """Where several known mistakes fit a case, name the one that fits the most cases (a
+    mistake that shows only on some inputs must not be hidden by one that fits only there)."""
+    counts = Counter(code for r in failed for code in r.mistakes)
+    if not counts:
+        return
+    order = {m.code: i for i, m in enumerate(exercise.mistakes)}
+    best = max(counts, key=lambda code: (counts[code], -order.get(code, 0)))
+    message = next(m.message for m in exercise.mistakes if m.code == best)
+    for r in failed:
+        if best in r.mistakes:
+            r.code, r.message = f"mistake-{best}", message
 
 
-def _judge_value(exercise: Exercise, case: Case, got: Any) -> Outcome:
-    if case.check is not None:
-        found = case.check(got, case)
-        code, message = found if isinstance(found, tuple) else ("property", found)
-        return Outcome(message is None, message or "", "" if message is None else code)
-    expected = to_plain(_reference(exercise, case))
-    rtol, atol = exercise.tolerance(case)
-    outcome = compare(expected, got, rtol, atol, exercise.returns)
-    if outcome.passed:
-        return outcome
-    for mistake in exercise.mistakes:
-        try:
-            wrong = to_plain(_reference(exercise, case, mistake.fn))
-        except Exception:
-            continue
-        if compare(wrong, got, max(rtol, 1e-9), max(atol, 1e-12), exercise.returns).passed:
-            outcome.message, outcome.code = mistake.message, f"mistake-{mistake.code}"
-            return outcome
-    where = f" for {case.about}" if case.about and case.about not in case.name else ""
-    advice = case.advice or exercise.advice
-    if outcome.code == "nonfinite":
-        outcome.message = f"{outcome.message}{where}" + (f" — {advice}" if advice else "")
-    elif outcome.code == "shape" and exercise.shape_hint:
-        outcome.message += f" — {exercise.shape_hint}"
-    elif outcome.code == "wrong-value":
-        note = factor_note(expected, got)
-        outcome.message = note or (
-            f"wrong values{where} (largest absolute error {outcome.abs_err:.3g})"
-            + (f" — {case.advice}" if case.advice else "")
+def _order(failed: list[CaseReport]) -> list[CaseReport]:
+    """Which failures to show first: named problems before generic ones, the explanation that
+    covers the most cases first (a finding that fits one case may be a coincidence), a known
+    mistake before a detector's finding, then the order of the cases."""
+    covered = Counter((r.code, r.message) for r in failed)
+
+    def key(r: CaseReport) -> tuple[int, int, int]:
+        return (
+            r.code in GENERIC_CODES,
+            -covered[r.code, r.message],
+            not r.code.startswith("mistake-"),
         )
-    return outcome
+
+    return sorted(failed, key=key)
 
 
-def _summarize(reports: list[CaseReport]) -> Verdict:
+def _summarize(exercise: Exercise, reports: list[CaseReport]) -> Verdict:
     passed = sum(r.passed for r in reports)
     total = len(reports)
+    failed = [r for r in reports if not r.passed]
+    _one_explanation(exercise, failed)
     cases = CodeDetails(cases=[r.result() for r in reports])
     n_visible = sum(r.visible for r in reports)
     if passed == total:
         message = f"all {total} cases passed ({n_visible} visible, {total - n_visible} hidden)"
         return Verdict("correct", 1.0, [Feedback("all-cases-passed", message)], cases)
-    failed = [r for r in reports if not r.passed]
     feedback = [Feedback("cases-failed", f"{len(failed)} of {total} cases failed")]
     seen: set[str] = set()
-    for r in failed:
+    for r in _order(failed):
         if r.message not in seen and len(seen) < MAX_SHOWN_MESSAGES:
             seen.add(r.message)
             feedback.append(Feedback(r.code or "case-failed", f"{r.name}: {r.message}"))
-    status = "partial" if passed else "incorrect"
+    status: Status = "partial" if passed else "incorrect"
     return Verdict(status, passed / total, feedback, cases)

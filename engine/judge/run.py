@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.constants import MAX_SOURCE_BYTES
 from engine.judge.core import Case, get_exercise
+from engine.judge.policy import refusal
 from engine.judge.report import build_verdict
 from engine.sandbox import (
     Limits,
@@ -69,6 +70,10 @@ def judge(
         )
     if not source.strip():
         return invalid("empty-source", f"write a function `{ex.signature}`")
+    refused = refusal(source, ex.runtime)
+    if refused is not None:
+        message = f"refused before running — {refused.text()}"
+        return Verdict("incorrect", 0.0, [Feedback("forbidden-call", message)])
     rng = np.random.default_rng(seed)
     cases = ex.build_cases(rng)
     specs, blob = payload(cases)

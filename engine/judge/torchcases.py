@@ -24,11 +24,14 @@ LossFn = Callable[..., tuple[float, np.ndarray]]
 FD_STEP = 1e-6
 
 
-def torch_setup(forbidden: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The child's set-up: torch seeded per attempt, and traps on the library functions the
-    exercise asks to write by hand (``{"torch.nn.functional:cross_entropy": "F.cross_entropy"}``).
-    """
-    return {"t": "torch", "forbid": dict(forbidden or {})}
+def torch_setup(
+    forbidden: Mapping[str, str] | None = None, ops: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The child's set-up: torch seeded per attempt, traps on the library functions the
+    exercise asks to write by hand (``{"torch.nn.functional:cross_entropy": "F.cross_entropy"}``)
+    and on the ATen operators behind them, however they are reached
+    (``{"aten::cross_entropy_loss": "F.cross_entropy"}``): a case that runs one fails."""
+    return {"t": "torch", "forbid": dict(forbidden or {}), "forbid_ops": dict(ops or {})}
 
 
 # -- text -----------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def runtime(question: CodeQuestion) -> Runtime:
     """What the submission runs with; ``numpy`` when the exercise is unknown (its self-checks
     then say so)."""
     try:
-        return get_exercise(question.exercise_name).runtime  # type: ignore[no-any-return]
+        return get_exercise(question.exercise_name).runtime
     except UnknownExercise:
         return "numpy"
 
@@ -103,6 +103,18 @@ def checks_skipped(question: CodeQuestion) -> str | None:
     return None
 
 
+def solution_problem(question: CodeQuestion) -> str | None:
+    """Why the worked solution is wrong: its reference code must pass every case itself."""
+    if question.solution is None or not question.solution.code:
+        return "a worked solution of a code question includes its reference `code`"
+    verdict = grade(question, question.solution.code)
+    if verdict.correct:
+        return None
+    return "the solution's code fails its own cases: " + "; ".join(
+        f.message for f in verdict.feedback[:2]
+    )
+
+
 def describe_input(question: CodeQuestion) -> CodeInput:
     missing = unavailable(question)
     return CodeInput(
@@ -126,6 +138,7 @@ KIND = register(
         describe_input=describe_input,
         unavailable=unavailable,
         checks_skipped=checks_skipped,
+        solution_problem=solution_problem,
         quick_ms=120_000,
         interview_minutes=10,
         sandboxed=True,

@@ -3,7 +3,8 @@
 Public API: :class:`Sandbox` (``start``, ``run``, ``close``), :class:`Limits`,
 :class:`IsolationReport`, the errors :class:`SandboxBusy`, :class:`SandboxDisabled`,
 :class:`RuntimeUnavailable` and :class:`SandboxError`, the runtimes (:data:`RUNTIMES`,
-:func:`runtime_unavailable`) and the process-wide :func:`default_sandbox` of each runtime.
+:func:`runtime_unavailable`), the process-wide :func:`default_sandbox` of each runtime, and
+:func:`on_behalf_of`, which names the client runs are made for (for the fair share of runners).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from engine.sandbox.client import (
     SandboxBusy,
     SandboxDisabled,
     SandboxError,
+    current_client,
+    on_behalf_of,
 )
 from engine.sandbox.limits import LAYER_NAMES, IsolationReport, Limits
 from engine.sandbox.runtimes import RUNTIMES, get_runtime
@@ -55,7 +58,9 @@ __all__ = [
     "SandboxBusy",
     "SandboxDisabled",
     "SandboxError",
+    "current_client",
     "default_sandbox",
     "get_runtime",
+    "on_behalf_of",
     "runtime_unavailable",
 ]

@@ -199,45 +199,6 @@ def test_progress_and_recommendation(client: TestClient, shipped_content: Conten
     assert after["next_topic"] != first_topic
 
 
-def test_mock_interview_flow(client: TestClient, shipped_content: ContentSet) -> None:
-    headers = sign_up(client)
-    topic = "mse"
-    started = client.post(
-        "/api/v1/me/interviews", json={"topics": [topic], "minutes": 20}, headers=headers
-    )
-    assert started.status_code == 201, started.text
-    body = started.json()
-    kinds = [q["kind"] for q in body["questions"]]
-    assert kinds[0] == "open" and len(kinds) >= 3
-    first_q = shipped_content.questions[body["questions"][0]["id"]]
-    url = f"/api/v1/me/interviews/{body['id']}/answers"
-    verdict = client.post(
-        url, json={"question": first_q.id, "answer": "I would use MSE."}, headers=headers
-    )
-    assert verdict.status_code == 200
-    outsider = next(
-        q for q in shipped_content.questions if q not in [x["id"] for x in body["questions"]]
-    )
-    assert (
-        client.post(url, json={"question": outsider, "answer": "x"}, headers=headers).status_code
-        == 404
-    )
-    finished = client.post(f"/api/v1/me/interviews/{body['id']}/finish", headers=headers).json()
-    report = finished["report"]
-    assert report["questions"][0]["answered"] and report["questions"][0]["concepts_missed"]
-    assert topic in report["study"]
-    assert (
-        client.post(url, json={"question": first_q.id, "answer": "x"}, headers=headers).status_code
-        == 409
-    )
-    listed = client.get("/api/v1/me/interviews", headers=headers).json()
-    assert listed["count"] == 1 and listed["data"][0]["report"]["score"] == report["score"]
-    assert (
-        client.post("/api/v1/me/interviews", json={"topics": ["nope"]}, headers=headers).status_code
-        == 404
-    )
-
-
 def test_isolation_between_learners(client: TestClient, shipped_content: ContentSet) -> None:
     alice = sign_up(client, "alice")
     bob = sign_up(client, "bob")

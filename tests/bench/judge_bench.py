@@ -39,8 +39,10 @@ package = importlib.util.module_from_spec(spec)
 sys.modules["descent_sandbox"] = package
 spec.loader.exec_module(package)
 from descent_sandbox import harness, protocol
-header, blob = protocol.read_frame(0, 1 << 30)
-harness.run(header, blob, 1)
+import os
+request = os.memfd_create("request")
+protocol.write_all(request, sys.stdin.buffer.read())
+harness.run(1, request)
 """
 
 
@@ -68,7 +70,14 @@ def baseline_once(name: str, source: str, seed: int) -> tuple[float, bool]:
     cases = exercise.build_cases(np.random.default_rng(seed))
     specs, blob = payload(cases)
     frame = pack(
-        {"source": source, "function": name, "cases": specs, "max_elements": 1 << 20}, blob
+        {
+            "source": source,
+            "function": name,
+            "cases": specs,
+            "max_elements": 1 << 20,
+            "result_bytes": 32 << 20,
+        },
+        blob,
     )
     out = subprocess.run(
         [sys.executable, "-I", "-c", BASELINE_BOOT],

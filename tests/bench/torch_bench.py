@@ -42,8 +42,10 @@ sys.modules["descent_sandbox"] = package
 spec.loader.exec_module(package)
 importlib.import_module("descent_sandbox.torch_drivers")  # import torch, threads, warm-up
 from descent_sandbox import harness, protocol
-header, blob = protocol.read_frame(0, 1 << 30)
-harness.run(header, blob, 1)
+import os
+request = os.memfd_create("request")
+protocol.write_all(request, sys.stdin.buffer.read())
+harness.run(1, request)
 """
 
 
@@ -73,7 +75,7 @@ def baseline_once(name: str, source: str, seed: int) -> tuple[float, bool]:
     isolation)."""
     started = time.perf_counter()
     exercise, cases, request, blob = _request(name, source, seed)
-    frame = pack(dict(request, max_elements=1 << 20), blob)
+    frame = pack(dict(request, max_elements=1 << 20, result_bytes=32 << 20), blob)
     out = subprocess.run(
         [sys.executable, "-I", "-c", BASELINE_BOOT],
         input=frame,

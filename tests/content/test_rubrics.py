@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from app.services.interviews import choose_probe, idea_question
 from content import ContentSet
 from engine.ideas.keywords import GLUE
 from engine.kinds import grade
@@ -92,3 +93,24 @@ def test_answers_on_shipped_questions(
 ) -> None:
     verdict = grade(shipped_content.questions[qid], answer)
     assert verdict.status == expected, verdict.codes()
+
+
+def test_every_follow_up_is_reachable_and_answerable(shipped_content: ContentSet) -> None:
+    """Walk every idea of every open question: when it is the one left out, the interviewer
+    asks its follow-up; and stating the idea answers that follow-up."""
+    failures = []
+    for q in open_questions(shipped_content):
+        for idea in q.ideas:
+            verdict = {
+                "status": "partial",
+                "ideas": [
+                    {"id": i.id, "status": "missing" if i.id == idea.id else "covered"}
+                    for i in q.ideas
+                ],
+            }
+            probe = choose_probe(q, verdict, set(), budget=2)
+            if probe is None or probe[0] != idea.id or probe[2] != idea.follow_up:
+                failures.append(f"{q.id}/{idea.id}: not asked ({probe})")
+            if not grade(idea_question(q, idea.id), idea.claim).correct:
+                failures.append(f"{q.id}/{idea.id}: its own claim does not answer its follow-up")
+    assert not failures, failures

@@ -207,3 +207,103 @@ def test_uid_only_fallback_kills_leftover_processes(tmp_path: Any) -> None:
         assert not os.path.exists(marker)
     finally:
         box.close()
+
+
+SUBMODULES = """import numpy as np
+import numpy.testing, numpy.polynomial, numpy.ma
+def mse(y_true, y_pred):
+    np.testing.assert_equal(np.shape(y_true), np.shape(y_pred))
+    return float(np.mean((y_true - y_pred) ** 2))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("base", ["/tmp", "/opt"])
+def test_numpy_submodules_import_wherever_numpy_is_installed(base: str) -> None:
+    """A service whose NumPy lives under /tmp (a venv there) must not lose it behind the
+    sandbox's private /tmp; /opt stands for any other prefix."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    folder = os.path.dirname(np.__file__)
+    try:
+        site = tempfile.mkdtemp(prefix="descent-site-", dir=base)
+    except OSError:
+        pytest.skip(f"cannot write under {base}")
+    try:
+        shutil.copytree(folder, os.path.join(site, "numpy"), symlinks=True)
+        if os.path.isdir(folder + ".libs"):
+            shutil.copytree(folder + ".libs", os.path.join(site, "numpy.libs"), symlinks=True)
+        script = (
+            f"import sys\nsys.path.insert(0, {site!r})\nimport numpy\n"
+            f"assert numpy.__file__.startswith({site!r}), numpy.__file__\n"
+            "from engine.judge import judge\n"
+            f"print(judge(exercise='mse', source={SUBMODULES!r}).status)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=180
+        )
+        assert out.stdout.split()[-1:] == ["correct"], out.stdout[-2000:] + out.stderr[-2000:]
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (pack({"ev": "x"}, b"y" * 2000), "bytes"),
+        (b"\x00\x01\x00\x00\x00\x00\x00\x00", "header"),  # announces a 64 KiB header
+        (pack({"ev": "x"}) * 50, "frames"),
+        (pack({"ev": [{}] * 150}), "items"),  # 152 containers in 460 bytes of JSON
+    ],
+)
+def test_frame_reader_stops_at_its_budget(data: bytes, what: str) -> None:
+    from engine.sandbox.runtime.protocol import FrameReader, OverBudget
+
+    reader = FrameReader(max_bytes=1000, max_header=1024, max_frames=20, max_items=100)
+    with pytest.raises(OverBudget) as err:
+        for i in range(0, len(data), 7):  # arriving in small pieces
+            reader.feed(data[i : i + 7])
+    assert err.value.what == what
+
+
+def test_frame_reader_rejects_what_is_not_json() -> None:
+    from engine.sandbox.runtime.protocol import PREFIX, FrameReader
+
+    reader = FrameReader(max_bytes=1000)
+    with pytest.raises(ProtocolError):
+        reader.feed(PREFIX.pack(3, 0) + b"\xff\xfe{")
+
+
+SNOOPER = """import gc
+import numpy as np
+SEEN = [o.copy() for o in gc.get_objects() if isinstance(o, np.ndarray)]
+BLOBS = [o for o in gc.get_objects() if isinstance(o, (bytes, bytearray)) and len(o) > 64]
+def mse(y_true, y_pred):
+    known = any(a.shape == y_true.shape and np.array_equal(a, y_true) for a in SEEN)
+    known = known or any(y_true.tobytes() in b for b in BLOBS)
+    return 1e9 if known else float(np.mean((y_true - y_pred) ** 2))
+"""
+
+
+def test_the_worker_holds_no_input_it_was_not_asked_about() -> None:
+    from engine.judge import judge
+
+    verdict = judge(exercise="mse", source=SNOOPER)
+    assert verdict.correct, verdict.feedback
+
+
+def test_a_frame_the_worker_writes_itself_fails_the_case() -> None:
+    from engine.judge import judge
+
+    forged = (
+        "import json, os, struct\ndef mse(a, b):\n"
+        "    h = json.dumps({'ev': 'result', 'value': {'t': 'none'}, 'seq': 0}).encode()\n"
+        "    os.write(3, struct.pack('>II', len(h), 0) + h)\n"
+        "    return float(((a - b) ** 2).mean())\n"
+    )
+    verdict = judge(exercise="mse", source=forged)
+    assert not verdict.correct and "unreadable" in verdict.codes(), verdict.feedback

@@ -99,19 +99,21 @@ def test_grading_routes_time_out(
 def test_interview_answers_time_out(
     make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.services.attempts.grade", stuck)
+    monkeypatch.setattr("app.services.interviews.grade", stuck)
     with make_client(grading_timeout_s=BOUND_S) as client:
         headers = sign_up(client, "ada")
         interview = client.post("/api/v1/me/interviews", json={}, headers=headers).json()
-        question = next(q for q in interview["questions"] if q["kind"] != "code")["id"]
+        assert interview["turn"]["question"]["kind"] == "open"  # graded in the bounded pool
         reply = client.post(
             f"/api/v1/me/interviews/{interview['id']}/answers",
-            json={"question": question, "answer": "1"},
+            json={"answer": "Squaring makes large residuals dominate."},
             headers=headers,
         )
         assert_timed_out(reply, "grading-timeout")
         stored = client.get("/api/v1/me/attempts", headers=headers).json()
+        again = client.get(f"/api/v1/me/interviews/{interview['id']}", headers=headers).json()
     assert stored["count"] == 0  # nothing is stored for an abandoned grading
+    assert again["turn"]["seq"] == 0 and again["transcript"][0]["answer"] is None
 
 
 def test_demos_time_out(make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -61,6 +61,7 @@ class Evidence:
     survivors: list[str]
     health: list[tuple[int, float]]
     honest_at_end: dict[str, Any]
+    rss_mb: list[float] = field(default_factory=list)  # the service's memory, sampled
 
 
 def _sandbox_processes(first_uid: int, count: int) -> list[str]:
@@ -125,9 +126,20 @@ def _attack(base: str, hostile: Hostile, fill: dict[str, str], target: Target) -
     return attack
 
 
-def _poll_health(base: str, stop: threading.Event, log: list[tuple[int, float]]) -> None:
+def rss_mb() -> float:
+    """This process's resident memory (the service runs in it), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _poll_health(
+    base: str, stop: threading.Event, log: list[tuple[int, float]], rss: list[float]
+) -> None:
     with httpx.Client(timeout=10) as client:
         while not stop.is_set():
+            rss.append(rss_mb())
             started = time.monotonic()
             try:
                 code = client.get(f"{base}/healthz").status_code
@@ -196,10 +208,12 @@ def gather_evidence(
         max_body_bytes=4 << 20,  # past the HTTP limit: the judge's own 64 KiB check answers
     )
     health: list[tuple[int, float]] = []
+    rss: list[float] = []
     stop = threading.Event()
     try:
         with _Server(create_app(settings, load_content(target.fixture))) as base:
-            poller = threading.Thread(target=_poll_health, args=(base, stop, health))
+            rss.append(rss_mb())
+            poller = threading.Thread(target=_poll_health, args=(base, stop, health, rss))
             poller.start()
             with ThreadPoolExecutor(CLIENTS) as pool:
                 attacks = list(pool.map(lambda h: _attack(base, h, fill, target), hostile))
@@ -227,6 +241,7 @@ def gather_evidence(
             survivors=_sandbox_processes(box.uid_base, box.workers),
             health=health,
             honest_at_end=honest,
+            rss_mb=rss,
         )
     finally:
         os.environ.pop("DESCENT_TEST_SECRET", None)

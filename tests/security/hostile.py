@@ -22,6 +22,14 @@ def _fn(body: str) -> str:
     return f"import os, sys, time, socket, signal\nimport numpy as np\n\ndef mse(y_true, y_pred):\n{lines}\n    return 0.0\n"
 
 
+FRAME = (  # a frame writer, as a submission that knows the protocol would write it
+    "import json, os, struct, signal\n"
+    "def frame(h, blob=b''):\n"
+    "    b = json.dumps(h).encode()\n"
+    "    return struct.pack('>II', len(b), len(blob)) + b + blob\n"
+    "RIGHT = {'t': 'arr', 'shape': [], 'off': 0, 'len': 8}, struct.pack('<d', 0.4166666666666667)\n"
+)
+HONEST_MSE = "    return float(np.mean((y_true - y_pred) ** 2))"
 FAKE_FRAME = (  # results for every case claiming example 1's right answer, then "done"
     "import json, os, struct\n"
     "def frame(h, blob=b''):\n"
@@ -46,9 +54,11 @@ HOSTILE: list[Hostile] = [
     # -- memory --------------------------------------------------------------------------------
     Hostile("memory-bomb", "x = bytearray(16 * 1024 ** 3)\n" + WRONG, "load-exception"),
     Hostile("memory-creep", _fn("keep = []\nwhile True:\n    keep.append(np.ones(1 << 17))")),
+    # np.zeros maps its 800 MB lazily: the verdict cannot depend on how long this machine
+    # takes to fault 800 MB in ten times (np.ones did, and ran into the CPU limit under load)
     Hostile(
         "huge-return",
-        "import numpy as np\ndef mse(a, b):\n    return np.ones(10 ** 8)\n",
+        "import numpy as np\ndef mse(a, b):\n    return np.zeros(10 ** 8)\n",
         "too-big",
     ),
     Hostile(
@@ -182,7 +192,7 @@ HOSTILE: list[Hostile] = [
         "fns = [o for o in gc.get_objects() if callable(o) and getattr(o, '__module__', '')"
         " and str(getattr(o, '__module__', '')).startswith('engine')]\n"
         "mse = (cands and cands[0].mse) or fns[0]\n",
-        "load-exception",
+        "forbidden-call",  # sys.modules is refused before it runs
     ),
     # -- network ------------------------------------------------------------------------------
     Hostile(
@@ -219,6 +229,104 @@ HOSTILE: list[Hostile] = [
         "patch-builtins",
         "import builtins, json\nbuiltins.isinstance = lambda *a: True\n"
         'builtins.len = lambda *a: 0\njson.dumps = lambda *a, **k: \'{"ev": "done"}\'\n' + WRONG,
+    ),
+    # -- forged frames (the worker's channel goes to the harness, which checks every frame) -----
+    Hostile(
+        "forge-loaded-and-results-at-import",
+        FRAME + "os.write(3, frame({'ev': 'loaded'}) + b''.join(frame({'ev': 'result',"
+        " 'value': RIGHT[0], 'reshaped': []}, RIGHT[1]) for _ in range(20)))\n" + WRONG,
+        "unreadable",
+    ),
+    Hostile(
+        "forge-result-in-every-call",
+        FRAME + "def mse(a, b):\n    os.write(3, frame({'ev': 'result', 'value': RIGHT[0],"
+        " 'reshaped': [], 'seq': 0}, RIGHT[1]))\n    return 0.0\n",
+        "unreadable",
+    ),
+    Hostile(
+        "forge-done-then-exit",
+        FRAME + "def mse(a, b):\n    os.write(3, frame({'ev': 'done', 'worker': {'exit': 0,"
+        " 'signal': None, 'cpu': 0.0}}))\n    os._exit(0)\n",
+    ),
+    Hostile(
+        "forge-frames-on-every-fd-in-call",
+        FRAME + "def mse(a, b):\n    for fd in range(64):\n        try:\n"
+        "            os.write(fd, frame({'ev': 'result', 'case': 0, 'value': RIGHT[0]}, RIGHT[1]))\n"
+        "        except OSError:\n            pass\n    return 0.0\n",
+    ),
+    Hostile(
+        "claim-a-huge-blob",
+        "import os, struct\nos.write(3, struct.pack('>II', 2, 2 ** 31) + b'{}')\n" + WRONG,
+        "limit-result",
+    ),
+    Hostile(
+        "claim-a-huge-header",
+        "import os, struct\nos.write(3, struct.pack('>II', 2 ** 30, 0) + b'{' * 1000)\n" + WRONG,
+        "flood",
+    ),
+    Hostile(
+        "header-flood",  # 24 MiB of tiny frames: the first one is already out of protocol
+        "import os, struct\nchunk = (struct.pack('>II', 2, 0) + b'{}') * (1 << 16)\n"
+        "for _ in range(48):\n    try:\n        os.write(3, chunk)\n"
+        "    except OSError:\n        break\n" + WRONG,
+        "unreadable",
+    ),
+    Hostile(
+        "nested-json-flood",
+        "import os, struct\nh = b'[' + b'{},' * 20000 + b'{}]'\n"
+        "for _ in range(400):\n    try:\n        os.write(3, struct.pack('>II', len(h), 0) + h)\n"
+        "    except OSError:\n        break\n" + WRONG,
+        "unreadable",
+    ),
+    Hostile(
+        "trap-record-flood",  # well-formed records, as the traps write them: a frame budget
+        "import os, struct, json\nh = json.dumps({'ev': 'op', 'op': 'aten::add'}).encode()\n"
+        "def mse(a, b):\n    for _ in range(100000):\n        try:\n"
+        "            os.write(3, struct.pack('>II', len(h), 0) + h)\n"
+        "        except OSError:\n            break\n    return 0.0\n",
+        "flood",
+    ),
+    # -- exit codes: the harness reads the worker's wait status, never a code it chose ---------
+    Hostile("exit-71-at-import", "import os\nos._exit(71)\n" + WRONG, "exited"),
+    Hostile("exit-152-in-call", _fn("os._exit(152)"), "exited"),
+    Hostile("exit-137-in-call", _fn("os._exit(137)"), "exited"),
+    Hostile("raise-sigxcpu", _fn("os.kill(os.getpid(), signal.SIGXCPU)\ntime.sleep(1)"), "crashed"),
+    Hostile("sigkill-self", _fn("os.kill(os.getpid(), signal.SIGKILL)"), "crashed"),
+    # -- patched checkers: the mutation check reads shared memory from the harness ---------------
+    Hostile(
+        "patch-array-equal-then-mutate",
+        "import numpy as np\nnp.array_equal = lambda *a, **k: True\n"
+        "np.copy = lambda a, *args, **kwargs: a\n"
+        "def mse(y_true, y_pred):\n    y_pred -= y_true\n    return float(np.mean(y_pred ** 2))\n",
+        "mutated-input",
+    ),
+    Hostile(
+        "overwrite-every-copy-then-mutate",
+        "import gc\nimport numpy as np\n"
+        "def mse(y_true, y_pred):\n    answer = float(np.mean((y_true - y_pred) ** 2))\n"
+        "    y_pred -= y_true\n    for o in gc.get_objects():\n"
+        "        if isinstance(o, np.ndarray) and o is not y_pred and o.shape == y_pred.shape:\n"
+        "            try:\n                o[...] = y_pred\n            except ValueError:\n"
+        "                pass\n    return answer\n",
+        "mutated-input",
+    ),
+    Hostile(
+        "patch-the-worker-in-memory",
+        "import gc, types\n"
+        "mods = [o for o in gc.get_objects() if isinstance(o, types.ModuleType)"
+        " and o.__name__.endswith('worker')]\n"
+        "for m in mods:\n    m.describe = lambda exc: {'type': 'x', 'message': 'x', 'line': None}\n"
+        "    m.encode_output = lambda *a, **k: {'t': 'arr', 'shape': [], 'off': 0, 'len': 8}\n"
+        + WRONG,
+    ),
+    Hostile(
+        "restore-inputs-from-a-thread",
+        "import threading, time\nimport numpy as np\n"
+        "def mse(y_true, y_pred):\n    saved = y_pred.copy()\n    y_pred -= y_true\n"
+        "    value = float(np.mean(y_pred ** 2))\n"
+        "    threading.Thread(target=lambda: (time.sleep(0.5), y_pred.__setitem__(Ellipsis, saved)),"
+        " daemon=True).start()\n    return value\n",
+        "mutated-input",
     ),
     # -- privileges --------------------------------------------------------------------------
     Hostile(

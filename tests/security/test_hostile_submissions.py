@@ -11,6 +11,7 @@ from tests.security.hostile import HOSTILE, Hostile
 LEAK_MARKERS = ("root:x:0:0", "Mean squared error over all elements")
 
 pytestmark = pytest.mark.slow
+MAX_RSS_GROWTH_MB = 150
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=[h.id for h in HOSTILE])
@@ -28,7 +29,7 @@ def test_hostile_submission_is_contained(evidence: Evidence, hostile: Hostile) -
 
 
 def test_there_are_enough_hostile_submissions() -> None:
-    assert len(HOSTILE) >= 35
+    assert len(HOSTILE) >= 60
 
 
 def test_no_connection_reached_the_listeners(evidence: Evidence) -> None:
@@ -48,6 +49,13 @@ def test_the_service_kept_answering(evidence: Evidence) -> None:
     assert len(evidence.health) >= 10
     assert all(code == 200 for code, _ in evidence.health), evidence.health
     assert max(seconds for _, seconds in evidence.health) < 2.0
+
+
+def test_hostile_output_does_not_grow_the_service(evidence: Evidence) -> None:
+    """Frame floods are parsed under a budget in the harness; the service reads only checked
+    frames (the issue measured 182 MB → 749 MB for one flood before)."""
+    start, peak = evidence.rss_mb[0], max(evidence.rss_mb)
+    assert peak - start < MAX_RSS_GROWTH_MB, (start, peak)
 
 
 def test_honest_submissions_are_still_judged_right(evidence: Evidence) -> None:

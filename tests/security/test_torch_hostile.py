@@ -17,6 +17,7 @@ from tests.security.test_hostile_submissions import LEAK_MARKERS
 from tests.security.torch_hostile import TORCH_HOSTILE, Hostile
 
 pytestmark = pytest.mark.slow
+MAX_RSS_GROWTH_MB = 150
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "torch_module"
 TORCH_HONEST = (
@@ -47,7 +48,7 @@ def test_hostile_submission_is_contained(torch_evidence: Evidence, hostile: Host
 
 
 def test_the_torch_list_covers_the_numpy_list_and_more() -> None:
-    assert len(TORCH_HOSTILE) >= 45 and HONEST != TORCH_HONEST
+    assert len(TORCH_HOSTILE) >= 85 and HONEST != TORCH_HONEST
 
 
 def test_no_connection_reached_the_listeners(torch_evidence: Evidence) -> None:
@@ -67,6 +68,13 @@ def test_the_service_kept_answering(torch_evidence: Evidence) -> None:
     assert len(torch_evidence.health) >= 10
     assert all(code == 200 for code, _ in torch_evidence.health), torch_evidence.health
     assert max(seconds for _, seconds in torch_evidence.health) < 2.0
+
+
+def test_hostile_output_does_not_grow_the_service(torch_evidence: Evidence) -> None:
+    """Frame floods are parsed under a budget in the harness; the service reads only checked
+    frames (the issue measured 182 MB → 749 MB for one flood before)."""
+    start, peak = torch_evidence.rss_mb[0], max(torch_evidence.rss_mb)
+    assert peak - start < MAX_RSS_GROWTH_MB, (start, peak)
 
 
 def test_honest_submissions_are_still_judged_right(torch_evidence: Evidence) -> None:

@@ -9,8 +9,19 @@ from dataclasses import replace
 from tests.security.hostile import HOSTILE, WRONG, Hostile, _fn
 
 # The loss driver wants a tensor back: NumPy arrays and tuples are turned away before the
-# result-size limits can trip.
-CODE_FOR_TORCH = {"huge-return": "not-a-tensor", "huge-tuple": "not-a-tensor"}
+# result-size limits can trip. In the PyTorch runtime ctypes (and gc, inspect) are refused
+# before running: its forbidden-operation traps live in the worker's own process.
+CODE_FOR_TORCH = {
+    "huge-return": "not-a-tensor",
+    "huge-tuple": "not-a-tensor",
+    "ctypes-segfault": "forbidden-call",
+    # gc is refused before running here; the in-place ones get tensors, which NumPy-style code fails on
+    "overwrite-every-copy-then-mutate": "forbidden-call",
+    "patch-the-worker-in-memory": "forbidden-call",
+    "patch-array-equal-then-mutate": "exception",
+    "restore-inputs-from-a-thread": "exception",
+}
+BCE_OP = "torch.ops.aten.binary_cross_entropy_with_logits(logits, targets, None, None, 1)"
 
 TORCH_ONLY: list[Hostile] = [
     Hostile(
@@ -93,6 +104,93 @@ TORCH_ONLY: list[Hostile] = [
     ),
 ]
 
-TORCH_HOSTILE: list[Hostile] = [
-    replace(h, code=CODE_FOR_TORCH.get(h.id, h.code)) for h in HOSTILE
-] + TORCH_ONLY
+# Reaching the forbidden shortcut (BCE with logits, written by hand is the exercise): past the
+# public name, through private attributes (refused before running) or public paths to the
+# ATen operator (trapped in the dispatcher while running).
+SHORTCUTS: list[Hostile] = [
+    Hostile(
+        "torch-variable-functions",
+        "import torch\ndef mse(logits, targets):\n    return torch._C._VariableFunctions"
+        ".binary_cross_entropy_with_logits(logits, targets, None, None, 1)\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-variable-functions-via-self",
+        "import torch\nVF = torch.zeros.__self__\ndef mse(logits, targets):\n"
+        "    return VF.binary_cross_entropy_with_logits(logits, targets, None, None, 1)\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-computed-getattr",
+        "import torch\nC = getattr(torch, '_' + 'C')\ndef mse(logits, targets):\n"
+        "    return C._VariableFunctions.binary_cross_entropy_with_logits(logits, targets, None, None, 1)\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-importlib",
+        "import importlib\nC = importlib.import_module('torch._C')\n" + WRONG,
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-pickle-global",
+        "import pickle\nVF = pickle.loads(b'ctorch._C\\n_VariableFunctions\\n.')\n" + WRONG,
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-sys-modules", "import sys\nC = sys.modules['torch._C']\n" + WRONG, "forbidden-call"
+    ),
+    Hostile(
+        "torch-library-override",
+        "import torch\nlib = torch.library.Library('aten', 'IMPL')\n" + WRONG,
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-ops-aten",
+        f"import torch\ndef mse(logits, targets):\n    return {BCE_OP}\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-ops-aten-caught",
+        f"import torch\ndef mse(logits, targets):\n    try:\n        return {BCE_OP}\n"
+        "    except Exception:\n        return (logits * 0).sum()\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-op-in-a-thread",
+        "import threading, torch\ndef mse(logits, targets):\n    out = []\n"
+        "    def run():\n        try:\n            out.append(torch.ops.aten.binary_cross_entropy_with_logits("
+        "logits.detach(), targets, None, None, 1))\n        except Exception:\n            pass\n"
+        "    t = threading.Thread(target=run)\n    t.start()\n    t.join()\n"
+        "    return (logits * 0).sum() + (out[0] if out else 0.0)\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-op-at-import",
+        "import torch\nX = torch.ops.aten.binary_cross_entropy_with_logits("
+        "torch.zeros(2), torch.zeros(2), None, None, 1)\n" + WRONG,
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-soft-margin-loss",
+        "import torch.nn.functional as F\ndef mse(logits, targets):\n"
+        "    return F.soft_margin_loss(logits, 2 * targets - 1)\n",
+        "forbidden-call",
+    ),
+    Hostile(
+        "torch-hide-the-trap-channel",  # the trap checks the channel's inode, and dies if moved
+        "import os, torch\ndef mse(logits, targets):\n    r, w = os.pipe()\n    saved = os.dup(3)\n"
+        f"    os.dup2(w, 3)\n    try:\n        value = {BCE_OP}\n    finally:\n"
+        "        os.dup2(saved, 3)\n    return value\n",
+        "crashed",
+    ),
+    Hostile(
+        "torch-jit-scripted-shortcut",
+        "import torch\n@torch.jit.script\ndef f(z, y):\n"
+        "    return torch.binary_cross_entropy_with_logits(z, y, None, None, 1)\n"
+        "def mse(logits, targets):\n    return f(logits, targets)\n",
+    ),
+]
+
+TORCH_HOSTILE: list[Hostile] = (
+    [replace(h, code=CODE_FOR_TORCH.get(h.id, h.code)) for h in HOSTILE] + TORCH_ONLY + SHORTCUTS
+)

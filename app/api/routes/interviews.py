@@ -1,4 +1,4 @@
-"""Mock interviews."""
+"""Mock interviews: a conversation of questions and probes, then a debrief."""
 
 from __future__ import annotations
 
@@ -9,40 +9,70 @@ from fastapi import APIRouter, Path, Request
 from app import schemas as s
 from app.api.deps import MAX_ROW_ID, CatalogDep, CurrentUser, SessionDep, SettingsDep
 from app.api.responses import problems
-from app.db.models import Interview
+from app.db.models import Interview, InterviewTurn
 from app.ops.ratelimit import GradingLimit
-from app.services import attempts, interviews, learners
+from app.services import interviewer, interviews
 from app.services.catalog import Catalog
+from engine.kinds import rich
 
 router = APIRouter(prefix="/me/interviews", tags=["interviews"])
 InterviewId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-def interview_read(row: Interview, catalog: Catalog, answered: list[str]) -> s.InterviewRead:
-    questions = [catalog.question(q) for q in row.question_ids if q in catalog.content.questions]
+def turn_read(turn: InterviewTurn | None, catalog: Catalog) -> s.TurnRead:
+    if turn is None:
+        return s.TurnRead(kind="end")
+    question = None
+    if turn.kind == "question" or turn.reason == "variant":  # answered in the question's editor
+        question = catalog.question(turn.question_id)
+    return s.TurnRead(
+        kind="question" if turn.kind == "question" else "follow-up",
+        seq=turn.seq,
+        question_id=turn.question_id,
+        prompt=rich(turn.prompt),
+        about=turn.about,
+        reason=turn.reason,
+        question=question,
+    )
+
+
+def interview_read(row: Interview, catalog: Catalog) -> s.InterviewRead:
+    finished = row.finished_at is not None
+    summaries = {q.id: q for q in catalog.questions()}
     return s.InterviewRead(
         id=row.id,
+        level=row.level,
         topics=row.topics,
         minutes=row.minutes,
-        questions=[
-            s.QuestionSummary(**q.model_dump(include=set(s.QuestionSummary.model_fields)))
-            for q in questions
+        time_left_s=0 if finished else interviews.time_left_s(row),
+        questions=[summaries[q] for q in row.question_ids if q in summaries],
+        turn=turn_read(interviews.current(row), catalog),
+        transcript=[
+            s.TranscriptEntry(
+                seq=t.seq,
+                kind="question" if t.kind == "question" else "follow-up",
+                question_id=t.question_id,
+                prompt=rich(t.prompt),
+                about=t.about,
+                reason=t.reason,
+                answer=t.answer,
+                dont_know=t.dont_know,
+                hints_used=t.hints_used,
+                status=t.status,
+                score=t.score,
+                verdict=t.verdict if finished else None,
+                asked_at=t.asked_at,
+                answered_at=t.answered_at,
+            )
+            for t in row.turns
         ],
-        answered=answered,
         created_at=row.created_at,
         finished_at=row.finished_at,
         report=row.report,
     )
 
 
-def _answered(session: SessionDep, row: Interview) -> list[str]:
-    rows, _ = learners.list_attempts(
-        session=session, user_id=row.user_id, question=None, topic=None, limit=500, offset=0
-    )
-    return sorted({a.question_id for a in rows if a.interview_id == row.id})
-
-
-@router.post("", response_model=s.InterviewRead, status_code=201)
+@router.post("", response_model=s.InterviewRead, status_code=201, responses=problems(404))
 def start_interview(
     request: Request,
     body: s.InterviewCreate,
@@ -50,44 +80,40 @@ def start_interview(
     session: SessionDep,
     catalog: CatalogDep,
 ) -> s.InterviewRead:
-    """Start a mock interview on some topics (default: your weakest and next ones)."""
+    """Start a mock interview (default: your weakest and next topics) and get its first turn."""
     row = interviews.start(
         session=session,
         user_id=user.id,
         catalog=catalog,
         topics=body.topics,
-        minutes=body.minutes,
+        level=body.level,
         code_available=getattr(request.app.state, "code_available", True),
     )
-    return interview_read(row, catalog, [])
+    return interview_read(row, catalog)
 
 
 @router.get("", response_model=s.Page[s.InterviewRead])
-def list_interviews(
-    user: CurrentUser, session: SessionDep, catalog: CatalogDep
-) -> s.Page[s.InterviewRead]:
-    """List your mock interviews, newest first."""
+def list_interviews(user: CurrentUser, catalog: CatalogDep) -> s.Page[s.InterviewRead]:
+    """List your mock interviews, newest first, with their transcripts."""
     rows = sorted(user.interviews, key=lambda r: r.id, reverse=True)
-    return s.Page(
-        data=[interview_read(r, catalog, _answered(session, r)) for r in rows], count=len(rows)
-    )
+    return s.Page(data=[interview_read(r, catalog) for r in rows], count=len(rows))
 
 
 @router.get("/{interview_id}", response_model=s.InterviewRead)
 def get_interview(
     interview_id: InterviewId, user: CurrentUser, session: SessionDep, catalog: CatalogDep
 ) -> s.InterviewRead:
-    """Return an interview, what is answered so far and, once finished, its report."""
+    """Return an interview: its current turn, the transcript and, once over, the debrief."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
-    return interview_read(row, catalog, _answered(session, row))
+    return interview_read(row, catalog)
 
 
 @router.post(
     "/{interview_id}/answers",
-    response_model=s.VerdictRead,
+    response_model=s.InterviewAnswerRead,
     response_model_exclude_none=True,
     dependencies=[GradingLimit],
-    responses=problems(409, 429, 501, 503),
+    responses=problems(404, 409, 429, 501, 503),
 )
 def answer(
     interview_id: InterviewId,
@@ -96,33 +122,30 @@ def answer(
     session: SessionDep,
     catalog: CatalogDep,
     settings: SettingsDep,
-) -> s.VerdictBase:
-    """Answer one question of the interview; graded and stored like any attempt."""
+) -> s.InterviewAnswerRead:
+    """Answer the current turn: its verdict (model answers wait for the debrief) and the next
+    turn — a probe, the next question, or the end."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
-    interviews.check_open(row, body.question)
-    question = catalog.question_model(body.question)
-    verdict = attempts.attempt(
-        question=question, submission=body, timeout=settings.grading_timeout_s
-    )
-    learners.record_attempt(
+    done = interviewer.answer(
         session=session,
-        user_id=user.id,
-        question_id=body.question,
-        topic_id=catalog.content.question_topic[body.question],
-        kind=question.kind,
-        submission=body,
-        verdict=verdict,
-        interview_id=row.id,
+        row=row,
+        catalog=catalog,
+        body=body,
+        timeout=settings.grading_timeout_s,
+        client=f"user:{user.id}",
     )
-    return verdict
+    return s.InterviewAnswerRead(
+        verdict=done.verdict,
+        next=turn_read(done.next, catalog),
+        time_left_s=interviews.time_left_s(row) if row.finished_at is None else 0,
+    )
 
 
 @router.post("/{interview_id}/finish", response_model=s.InterviewRead)
 def finish(
     interview_id: InterviewId, user: CurrentUser, session: SessionDep, catalog: CatalogDep
 ) -> s.InterviewRead:
-    """Close the interview and compute its report (score per question, concepts missed,
-    topics to study)."""
+    """End the interview now and get the debrief (the reviews it schedules are in your queue)."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
-    row = interviews.finish(session=session, interview=row, catalog=catalog)
-    return interview_read(row, catalog, _answered(session, row))
+    row = interviewer.finish(session=session, row=row, catalog=catalog)
+    return interview_read(row, catalog)

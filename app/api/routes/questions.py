@@ -8,8 +8,8 @@ from fastapi.responses import Response
 from app import schemas as s
 from app.api.deps import CatalogDep, OptionalUser, QuestionDep, SessionDep, SettingsDep
 from app.api.responses import problems
-from app.ops.ratelimit import GradingLimit
-from app.services import attempts, learners
+from app.ops.ratelimit import GradingLimit, client_address
+from app.services import attempts, learners, probes, solutions
 
 router = APIRouter(prefix="/questions", tags=["questions"])
 JSON = "application/json"
@@ -68,6 +68,7 @@ def get_hint(
     responses=problems(429, 501, 503),
 )
 def create_attempt(
+    request: Request,
     catalog: CatalogDep,
     question: QuestionDep,
     submission: s.AttemptCreate,
@@ -77,8 +78,16 @@ def create_attempt(
 ) -> s.VerdictBase:
     """Grade an answer (stored when signed in); the verdict reveals the model answer or
     explanations."""
+    client = (
+        f"user:{user.id}"
+        if user is not None
+        else f"ip:{client_address(request.scope, settings.trust_proxy)}"
+    )
     verdict = attempts.attempt(
-        question=question, submission=submission, timeout=settings.grading_timeout_s
+        question=question,
+        submission=submission,
+        timeout=settings.grading_timeout_s,
+        client=client,
     )
     if user is not None:
         row = learners.record_attempt(
@@ -92,3 +101,55 @@ def create_attempt(
         )
         verdict.attempt = row.id
     return verdict
+
+
+@router.post(
+    "/{question_id}/give-up",
+    response_model=s.GiveUpRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(404, 429),
+)
+def give_up(
+    catalog: CatalogDep, question: QuestionDep, user: OptionalUser, session: SessionDep
+) -> s.GiveUpRead:
+    """Show the worked solution; when signed in this counts as a failed attempt (reviewed
+    again soon)."""
+    return solutions.give_up(
+        session=session,
+        question=question,
+        topic_id=catalog.content.question_topic[question.id],
+        user_id=user.id if user is not None else None,
+    )
+
+
+@router.post(
+    "/{question_id}/probe",
+    response_model=s.ProbeRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(404, 422, 429),
+)
+def probe(question: QuestionDep, body: s.ProbeAnswer, settings: SettingsDep) -> s.ProbeRead:
+    """ "Probe me" (no account needed): grade an answer to an open question and get the
+    follow-up an interviewer would ask about its weakest idea, if any."""
+    return probes.first(question=question, body=body, timeout=settings.grading_timeout_s)
+
+
+@router.post(
+    "/{question_id}/probe/{idea_id}",
+    response_model=s.VerdictRead,
+    response_model_exclude_none=True,
+    dependencies=[GradingLimit],
+    responses=problems(404, 422, 429),
+)
+def answer_probe(
+    question: QuestionDep,
+    idea_id: Annotated[str, Path(max_length=40, description="The idea the follow-up probes")],
+    body: s.ProbeAnswer,
+    settings: SettingsDep,
+) -> s.VerdictBase:
+    """Grade the answer to a follow-up against the one idea it probes."""
+    return probes.follow_up(
+        question=question, idea_id=idea_id, body=body, timeout=settings.grading_timeout_s
+    )

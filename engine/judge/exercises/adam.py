@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
-from engine.judge.exercises.optimizers import EPS_OUTSIDE, Step, trajectory
+from engine.judge.exercises.optimizers import EPS_OUTSIDE, NO_EPS, TINY, Step, trajectory
 from engine.judge.gen import edge, example, hidden, normal
 from engine.reference import optimizers as ref
 
@@ -17,9 +17,37 @@ BIAS = (
 )
 
 
+T_MINUS_1 = (
+    "the bias correction uses t − 1: t counts from 1, so the first step divides by 1 − β¹ — with"
+    " β^(t − 1) it divides by 1 − β⁰ = 0"
+)
+NAN_AT_FIRST_STEP = (
+    "if it is nan from the first step, the bias correction divides by 1 − β^t = 0: t counts"
+    " from 1 (β^t, not β^(t − 1) or a count that starts at 0)"
+)
+CORRECTED_MOMENTS = (
+    "return the moments themselves (m, v), not their bias-corrected m̂, v̂: the correction is"
+    " recomputed from t at every step"
+)
+BETAS_SWAPPED = "β1 averages the gradient (m) and β2 its square (v) — the two are swapped"
+ADAM_MISTAKES = (
+    ("no-bias", BIAS),
+    ("eps-inside", EPS_OUTSIDE),
+    ("t-from-0", "t is given counting from 1: use β^t with that t (do not add 1)"),
+    ("t-minus-1", T_MINUS_1),
+    ("corrected-moments", CORRECTED_MOMENTS),
+    ("no-bias-v", "v needs its bias correction too: v̂ = v / (1 − β2^t)"),
+    ("no-bias-m", "m needs its bias correction too: m̂ = m / (1 − β1^t)"),
+    ("betas-swapped", BETAS_SWAPPED),
+    ("no-eps", NO_EPS),
+)
+
+
 def adam_variant(kind: str) -> Step:
-    """A wrong Adam step: ``no-bias`` (no bias correction), ``eps-inside`` (ε under the root)
-    or ``t-from-0`` (a step count that starts at 0)."""
+    """A wrong Adam step: ``no-bias`` (no bias correction), ``eps-inside`` (ε under the root),
+    ``t-from-0`` (a step count that starts at 0), ``t-minus-1`` (β^(t − 1)),
+    ``corrected-moments`` (m̂, v̂ returned as the state), ``no-bias-v``/``no-bias-m`` (one
+    correction missing), ``betas-swapped`` or ``no-eps``."""
 
     def step(
         w: A,
@@ -32,12 +60,19 @@ def adam_variant(kind: str) -> Step:
         beta2: float = 0.999,
         eps: float = 1e-8,
     ) -> tuple[A, A, A]:
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g * g
-        tt = t + 1 if kind == "t-from-0" else t
-        m_hat, v_hat = (m, v) if kind == "no-bias" else (m / (1 - beta1**tt), v / (1 - beta2**tt))
-        denom = np.sqrt(v_hat + eps) if kind == "eps-inside" else np.sqrt(v_hat) + eps
-        return w - lr * m_hat / denom, m, v
+        b_m, b_v = (beta2, beta1) if kind == "betas-swapped" else (beta1, beta2)
+        m = b_m * m + (1 - b_m) * g
+        v = b_v * v + (1 - b_v) * g * g
+        tt = {"t-from-0": t + 1, "t-minus-1": t - 1}.get(kind, t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m_hat = m if kind in ("no-bias", "no-bias-m") else m / (1 - beta1**tt)
+            v_hat = v if kind in ("no-bias", "no-bias-v") else v / (1 - beta2**tt)
+            if kind == "eps-inside":
+                denom = np.sqrt(v_hat + eps)
+            else:
+                denom = np.sqrt(v_hat) + (0.0 if kind == "no-eps" else eps)
+            new_w = w - lr * m_hat / denom
+        return (new_w, m_hat, v_hat) if kind == "corrected-moments" else (new_w, m, v)
 
     return step
 
@@ -70,7 +105,7 @@ def _cases(rng: np.random.Generator, extra: list[float], examples: list[Case]) -
             1,
             *HYPER,
             *extra,
-            advice=EPS_OUTSIDE,
+            advice=TINY,
         ),
         trajectory(rng, ("m", "v"), [0.05, 0.9, 0.999, 1e-8, *extra], with_t=True),
     ]
@@ -97,22 +132,20 @@ register(
                 ),
             ],
         ),
-        mistakes=(
-            Mistake("no-bias", BIAS, adam_variant("no-bias")),
-            Mistake("eps-inside", EPS_OUTSIDE, adam_variant("eps-inside")),
-            Mistake(
-                "t-from-0",
-                "t is given counting from 1: use β^t with that t (do not add 1)",
-                adam_variant("t-from-0"),
-            ),
-        ),
+        mistakes=tuple(Mistake(code, text, adam_variant(code)) for code, text in ADAM_MISTAKES),
     )
+)
+
+
+DECAY_AFTER = (
+    "the decay uses the weights from before the step: w ← w − lr·(m̂/(√v̂ + ε) + λ·w) — you"
+    " decayed the already-updated weights"
 )
 
 
 def adamw_variant(kind: str) -> Step:
     """A wrong AdamW step: ``l2`` (decay through the gradient), ``no-lr`` (decay not scaled by
-    the rate) or ``none`` (no decay)."""
+    the rate), ``none`` (no decay) or ``decay-after`` (the updated weights decayed)."""
 
     def step(
         w: A,
@@ -131,6 +164,8 @@ def adamw_variant(kind: str) -> Step:
         new_w, m, v = ref.adam_step(w, g, m, v, t, lr, beta1, beta2, eps)
         if kind == "no-lr":
             return new_w - weight_decay * w, m, v
+        if kind == "decay-after":
+            return new_w - lr * weight_decay * new_w, m, v
         return new_w, m, v  # "none": no decay at all
 
     return step
@@ -182,6 +217,7 @@ register(
                 adamw_variant("no-lr"),
             ),
             Mistake("none", "no weight decay was applied: subtract lr·λ·w", adamw_variant("none")),
+            Mistake("decay-after", DECAY_AFTER, adamw_variant("decay-after")),
         ),
     )
 )

@@ -19,6 +19,15 @@ from engine.sandbox.runtime.protocol import Spec
 
 A = np.ndarray
 EPS_OUTSIDE = "ε goes outside the square root: g / (√s + ε)"
+NO_EPS = (
+    "ε is missing: with tiny gradients the square root is tiny too and the step explodes —"
+    " add ε outside the square root: g / (√s + ε)"
+)
+TINY = "with tiny gradients ε dominates the denominator — check ε and the state you divide by"
+MOMENTUM_LR = (
+    "this exercise keeps the learning rate out of the velocity: v ← β·v + (1 − β)·g, then"
+    " w ← w − lr·v — your velocity carries lr (the convention of some libraries, not this one)"
+)
 Step = Callable[..., Any]
 
 
@@ -85,6 +94,23 @@ def _momentum_stale(w: A, g: A, v: A, lr: float, beta: float = 0.9) -> tuple[A, 
     return w - lr * v, new_v
 
 
+def _momentum_variant(kind: str) -> Step:
+    """Other conventions: lr inside the velocity (with or without 1 − β), or a velocity that
+    accumulates −g and is added to w."""
+
+    def step(w: A, g: A, v: A, lr: float, beta: float = 0.9) -> tuple[A, A]:
+        if kind == "lr-in-velocity":
+            v = beta * v + lr * g
+            return w - v, v
+        if kind == "lr-in-averaged-velocity":
+            v = beta * v + (1 - beta) * lr * g
+            return w - v, v
+        v = beta * v - (1 - beta) * g  # "velocity-sign"
+        return w + lr * v, v
+
+    return step
+
+
 def _momentum_cases(rng: np.random.Generator) -> list[Case]:
     return [
         example(np.array([1.0]), np.array([2.0]), np.array([0.0]), 0.1),
@@ -114,14 +140,24 @@ register(
                 "update the velocity first, then move w by the new velocity",
                 _momentum_stale,
             ),
+            Mistake("lr-in-velocity", MOMENTUM_LR, _momentum_variant("lr-in-velocity")),
+            Mistake(
+                "lr-in-averaged-velocity", MOMENTUM_LR, _momentum_variant("lr-in-averaged-velocity")
+            ),
+            Mistake(
+                "velocity-sign",
+                "the velocity has the opposite sign convention: this exercise accumulates the"
+                " gradient, v ← β·v + (1 − β)·g, and steps against it, w ← w − lr·v",
+                _momentum_variant("velocity-sign"),
+            ),
         ),
     )
 )
 
 
-def _nesterov_variant(sign: float) -> Step:
+def _nesterov_variant(sign: float, scale_lr: bool = True) -> Step:
     def step(w: A, grad_fn: Callable[[A], A], v: A, lr: float, beta: float = 0.9) -> tuple[A, A]:
-        g = grad_fn(w - sign * lr * beta * v)
+        g = grad_fn(w - sign * (lr if scale_lr else 1.0) * beta * v)
         v = beta * v + (1 - beta) * g
         return w - lr * v, v
 
@@ -167,6 +203,12 @@ register(
                 "the look-ahead point is w − lr·β·v (where momentum is taking you), not w + lr·β·v",
                 _nesterov_variant(-1.0),
             ),
+            Mistake(
+                "look-ahead-no-lr",
+                "the look-ahead point is w − lr·β·v: the velocity moves w only once it is scaled"
+                " by lr, in the look-ahead as in the step",
+                _nesterov_variant(1.0, scale_lr=False),
+            ),
         ),
     )
 )
@@ -182,18 +224,41 @@ def _adaptive_cases(
         *examples,
         hidden(normal(rng, p), normal(rng, p), *state, *hyper),
         hidden(normal(rng, p), normal(rng, p, scale=10), *state, 0.01, *hyper[1:]),
-        edge("tiny gradients (1e-6)", normal(rng, p), *tiny, *hyper, advice=EPS_OUTSIDE),
+        edge("tiny gradients (1e-6)", normal(rng, p), *tiny, *hyper, advice=TINY),
         trajectory(rng, names, hyper),
     ]
 
 
+def _denominator(kind: str, s: A, eps: float) -> A:
+    """√s + ε, or what a mistake of ``kind`` divides by instead."""
+    out: A
+    if kind == "eps-inside":
+        out = np.sqrt(s + eps)
+    elif kind == "no-eps":
+        out = np.sqrt(s)
+    elif kind == "no-sqrt":
+        out = s + eps
+    else:
+        out = np.sqrt(s) + eps
+    return out
+
+
 def _adagrad_variant(kind: str) -> Step:
     def step(w: A, g: A, acc: A, lr: float, eps: float = 1e-8) -> tuple[A, A]:
-        acc = g * g if kind == "no-accumulate" else acc + g * g
-        denom = np.sqrt(acc + eps) if kind == "eps-inside" else np.sqrt(acc) + eps
-        return w - lr * g / denom, acc
+        new = g * g if kind == "no-accumulate" else acc + g * g
+        with np.errstate(divide="ignore", invalid="ignore"):
+            moved = w - lr * g / _denominator(kind, acc if kind == "stale" else new, eps)
+        return moved, new
 
     return step
+
+
+ADAPTIVE_MISTAKES = (
+    ("eps-inside", EPS_OUTSIDE),
+    ("no-eps", NO_EPS),
+    ("no-sqrt", "divide by the square root of the accumulated squares: g / (√s + ε)"),
+    ("stale", "the step used the state from before this gradient: update it first, then step"),
+)
 
 
 register(
@@ -217,7 +282,7 @@ register(
                 "AdaGrad accumulates every squared gradient: G ← G + g²",
                 _adagrad_variant("no-accumulate"),
             ),
-            Mistake("eps-inside", EPS_OUTSIDE, _adagrad_variant("eps-inside")),
+            *(Mistake(code, text, _adagrad_variant(code)) for code, text in ADAPTIVE_MISTAKES),
         ),
     )
 )
@@ -225,14 +290,16 @@ register(
 
 def _rmsprop_variant(kind: str) -> Step:
     def step(w: A, g: A, s: A, lr: float, rho: float = 0.9, eps: float = 1e-8) -> tuple[A, A]:
+        old = s
         if kind == "no-one-minus":
             s = rho * s + g * g
         elif kind == "swapped":
             s = (1 - rho) * s + rho * g * g
         else:
             s = rho * s + (1 - rho) * g * g
-        denom = np.sqrt(s + eps) if kind == "eps-inside" else np.sqrt(s) + eps
-        return w - lr * g / denom, s
+        with np.errstate(divide="ignore", invalid="ignore"):
+            moved = w - lr * g / _denominator(kind, old if kind == "stale" else s, eps)
+        return moved, s
 
     return step
 
@@ -265,7 +332,7 @@ register(
                 "ρ weighs the old average: s ← ρ·s + (1 − ρ)·g²",
                 _rmsprop_variant("swapped"),
             ),
-            Mistake("eps-inside", EPS_OUTSIDE, _rmsprop_variant("eps-inside")),
+            *(Mistake(code, text, _rmsprop_variant(code)) for code, text in ADAPTIVE_MISTAKES),
         ),
     )
 )

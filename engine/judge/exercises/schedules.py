@@ -116,6 +116,11 @@ register(
             ),
             Mistake("no-clamp", "after total_steps the rate stays at min_lr", _cosine(1.0, False)),
             Mistake(
+                "no-pi",
+                "the cosine's argument runs from 0 to π: cos(π·step/total_steps)",
+                _cosine(1.0 / math.pi),
+            ),
+            Mistake(
                 "no-min",
                 "anneal towards min_lr: min_lr + ½(base_lr − min_lr)(1 + cos(…))",
                 lambda s, total, base, min_lr=0.0: (

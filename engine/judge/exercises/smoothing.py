@@ -99,6 +99,12 @@ register(
                 lambda y, eps: (1 - eps) * y,
             ),
             Mistake(
+                "k-minus-1-all",
+                "the uniform part is ε/K, added to every class: ε/(K − 1) belongs to the other"
+                " convention, which gives it to the other classes only",
+                lambda y, eps: (1 - eps) * y + eps / (y.shape[-1] - 1),
+            ),
+            Mistake(
                 "no-divide",
                 "added ε to every class — the uniform part is ε/K",
                 lambda y, eps: (1 - eps) * y + eps,

@@ -73,7 +73,11 @@ register(
             {
                 "torch.nn.functional:binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
                 "torch:binary_cross_entropy_with_logits": "torch.binary_cross_entropy_with_logits",
-            }
+            },
+            {
+                "aten::binary_cross_entropy_with_logits": "F.binary_cross_entropy_with_logits",
+                "aten::soft_margin_loss": "F.soft_margin_loss",
+            },
         ),
         show=show_loss,
         advice=LOGSUMEXP,
@@ -126,7 +130,13 @@ register(
         cases=_bce_cases,
         returns=("loss", "gradient of probs"),
         runtime="torch",
-        setup=torch_setup({"torch.nn.functional:binary_cross_entropy": "F.binary_cross_entropy"}),
+        setup=torch_setup(
+            {"torch.nn.functional:binary_cross_entropy": "F.binary_cross_entropy"},
+            {
+                "aten::binary_cross_entropy": "F.binary_cross_entropy",
+                "aten::binary_cross_entropy_backward": "the backward of F.binary_cross_entropy",
+            },
+        ),
         show=show_loss,
         mistakes=(
             Mistake("sum", SUM_MESSAGE, sum_twin(ref.bce)),
@@ -185,7 +195,10 @@ register(
         cases=_ce_cases,
         returns=("loss", "gradient of logits"),
         runtime="torch",
-        setup=torch_setup({"torch.nn.functional:cross_entropy": "F.cross_entropy"}),
+        setup=torch_setup(
+            {"torch.nn.functional:cross_entropy": "F.cross_entropy"},
+            {"aten::cross_entropy_loss": "F.cross_entropy"},
+        ),
         show=show_loss,
         mistakes=(
             Mistake(
@@ -350,7 +363,13 @@ register(
             {
                 "torch.nn.functional:huber_loss": "F.huber_loss",
                 "torch.nn.functional:smooth_l1_loss": "F.smooth_l1_loss",
-            }
+            },
+            {
+                "aten::huber_loss": "F.huber_loss",
+                "aten::huber_loss_backward": "the backward of F.huber_loss",
+                "aten::smooth_l1_loss": "F.smooth_l1_loss",
+                "aten::smooth_l1_loss_backward": "the backward of F.smooth_l1_loss",
+            },
         ),
         show=show_loss,
         mistakes=(

@@ -10,8 +10,15 @@ from typing import Any
 import numpy as np
 
 from engine.judge.core import Case, Exercise, Mistake, register
-from engine.judge.exercises.adam import BIAS, adam_variant, adamw_variant
-from engine.judge.exercises.optimizers import EPS_OUTSIDE
+from engine.judge.exercises.adam import (
+    BETAS_SWAPPED,
+    BIAS,
+    DECAY_AFTER,
+    NAN_AT_FIRST_STEP,
+    adam_variant,
+    adamw_variant,
+)
+from engine.judge.exercises.optimizers import EPS_OUTSIDE, TINY
 from engine.judge.gen import normal
 from engine.judge.torchcases import model_case, show_array, torch_setup
 from engine.reference import optimizers as opt
@@ -28,7 +35,11 @@ SETUP = torch_setup(
         "torch.optim.adamw:adamw": "torch.optim.AdamW's update",
         "torch:_fused_adam_": "torch._fused_adam_",
         "torch:_fused_adamw_": "torch._fused_adamw_",
-    }
+    },
+    {
+        f"aten::{op}": "the fused Adam kernel of torch.optim"
+        for op in ("_fused_adam_", "_fused_adam", "_fused_adamw_", "_fused_adamw")
+    },
 )
 
 
@@ -100,16 +111,12 @@ def _optimizer_cases(
             case("hidden", problem(8, 3, 2, steps=30, hyper={"lr": 0.01, **extra}, groups=[{"lr": 0.05}, {"lr": 0.002}]),
                  about="two parameter groups with their own learning rates",
                  advice="read lr, betas and eps from each group in self.param_groups"),
-            case("edge: tiny gradients", tiny, about="tiny gradients (1e-7)", advice=EPS_OUTSIDE),
+            case("edge: tiny gradients", tiny, about="tiny gradients (1e-7)", advice=TINY),
         ]  # fmt: skip
 
     return cases
 
 
-_ADAM_STEPS = {
-    "ref": opt.adam_step,
-    **{k: adam_variant(k) for k in ("no-bias", "eps-inside", "t-from-0")},
-}
 _ADAM_MISTAKES = (
     ("no-bias", BIAS),
     ("eps-inside", EPS_OUTSIDE),
@@ -117,7 +124,10 @@ _ADAM_MISTAKES = (
         "t-from-0",
         "count steps from 1 per parameter: the first step uses β^1 in the bias correction",
     ),
+    ("no-bias-v", "v needs its bias correction too: v̂ = v / (1 − β2^t)"),
+    ("betas-swapped", BETAS_SWAPPED),
 )
+_ADAM_STEPS = {"ref": opt.adam_step, **{k: adam_variant(k) for k, _ in _ADAM_MISTAKES}}
 
 register(
     Exercise(
@@ -128,6 +138,7 @@ register(
         runtime="torch",
         setup=SETUP,
         show=show_array,
+        advice=NAN_AT_FIRST_STEP,
         rtol=TRAJECTORY_RTOL,
         atol=TRAJECTORY_ATOL,
         mistakes=tuple(
@@ -153,6 +164,7 @@ register(
         runtime="torch",
         setup=SETUP,
         show=show_array,
+        advice=NAN_AT_FIRST_STEP,
         rtol=TRAJECTORY_RTOL,
         atol=TRAJECTORY_ATOL,
         mistakes=(
@@ -173,6 +185,9 @@ register(
                 trajectory(adamw_variant("none"), decoupled=True),
             ),
             Mistake("no-bias", BIAS, trajectory(_no_bias_adamw, decoupled=True)),
+            Mistake(
+                "decay-after", DECAY_AFTER, trajectory(adamw_variant("decay-after"), decoupled=True)
+            ),
         ),
     )
 )

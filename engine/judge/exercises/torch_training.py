@@ -197,7 +197,7 @@ register(
         cases=_clip_cases,
         returns=("total norm", "parameters after the step"),
         runtime="torch",
-        setup=torch_setup(CLIP_FORBID),
+        setup=torch_setup(CLIP_FORBID, {"aten::_foreach_norm": "clip_grad_norm_'s norm"}),
         show=_show_clip,
         mistakes=(
             Mistake(
@@ -387,7 +387,21 @@ register(
                 "torch.nn.functional:dropout": "F.dropout",
                 "torch:dropout": "torch.dropout",
                 "torch:dropout_": "torch.dropout_",
-            }
+            },
+            {
+                f"aten::{op}": "torch's dropout"
+                for op in (
+                    "dropout",
+                    "dropout_",
+                    "native_dropout",
+                    "feature_dropout",
+                    "feature_dropout_",
+                    "alpha_dropout",
+                    "alpha_dropout_",
+                    "feature_alpha_dropout",
+                    "feature_alpha_dropout_",
+                )
+            },
         ),
         show=lambda value, _: f"tensor({np.asarray(value).tolist()})",
         shape_hint="Dropout keeps the input's shape",

@@ -55,6 +55,15 @@ register(
                 "mix the labels with the same λ as the inputs",
                 lambda x1, y1, x2, y2, lam: (ref.mixup(x1, y1, x2, y2, lam)[0], y1),
             ),
+            Mistake(
+                "labels-swapped",
+                "mix the labels with the same weights as the inputs: λ·y1 + (1 − λ)·y2 (λ weighs"
+                " the first example in both)",
+                lambda x1, y1, x2, y2, lam: (
+                    ref.mixup(x1, y1, x2, y2, lam)[0],
+                    ref.mixup(x2, y2, x1, y1, lam)[1],
+                ),
+            ),
         ),
     )
 )

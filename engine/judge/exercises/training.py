@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -11,13 +12,16 @@ from engine.judge.compare import numeric_array
 from engine.judge.core import Case, Exercise, Mistake, register
 from engine.judge.gen import edge, example, hidden, normal
 from engine.reference import training as ref
-from engine.sandbox.runtime.protocol import Spec
+from engine.sandbox.runtime.protocol import Seq
 
 DROP_SIGMAS = 6.0
 
 
 def _clip_variant(kind: str) -> Callable[..., tuple[list[np.ndarray], float]]:
     def clip(grads: list[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
+        if kind == "clipped-norm":
+            clipped, total = ref.clip_grad_norm(grads, max_norm)
+            return clipped, min(total, max_norm)
         norms = [float(np.linalg.norm(g)) for g in grads]
         total = sum(norms) if kind == "sum-of-norms" else float(np.sqrt(sum(n * n for n in norms)))
         if kind == "per-tensor":
@@ -65,6 +69,12 @@ register(
                 "sum-of-norms",
                 "the global norm is √(Σ‖g_i‖²), not Σ‖g_i‖",
                 _clip_variant("sum-of-norms"),
+            ),
+            Mistake(
+                "clipped-norm",
+                "return the total norm measured before clipping (as clip_grad_norm_ does),"
+                " not the norm after it",
+                _clip_variant("clipped-norm"),
             ),
         ),
     )
@@ -123,27 +133,75 @@ def dropout_check(got: Any, case: Case) -> str | None:
     return None
 
 
+SAME_SEED = (
+    "two generators with the same seed gave different masks: draw the mask from the rng"
+    " argument only (not np.random.* or a generator of your own)"
+)
+OTHER_SEED = (
+    "two generators with different seeds gave the same mask: draw the mask from the rng you"
+    " are given — a fixed mask, or a generator seeded again on every call, repeats it"
+)
+SAME_GENERATOR = (
+    "two calls with one generator dropped the same units: draw a fresh mask on every call"
+    " (the generator's state must advance)"
+)
+
+
+def dropout_calls_check(got: Any, case: Case) -> tuple[str, str] | str | None:
+    """Several calls (see the ``repeat`` driver): each one judged statistically, then the
+    masks compared — equal for equal seeds, different for other seeds and for a generator
+    used twice."""
+    calls = list((case.params or {})["calls"])
+    outs = list(got) if isinstance(got, Seq) else []
+    if len(outs) != len(calls):
+        return f"expected {len(calls)} outputs, got {len(outs)}"
+    for out in outs:
+        problem = dropout_check(out, case)
+        if problem:
+            return problem
+    masks = [np.asarray(out) != 0 for out in outs]
+    for i, j in itertools.combinations(range(len(calls)), 2):
+        a, b, same = calls[i], calls[j], np.array_equal(masks[i], masks[j])
+        if a is not None and a == b and not isinstance(a, list) and not same:
+            return ("rng-not-used", SAME_SEED)
+        if a is not None and b is not None and a != b and not isinstance(a, list) and same:
+            return ("rng-not-used", OTHER_SEED)
+        if same and a == b and isinstance(a, list):
+            return ("same-mask", SAME_GENERATOR)
+        if same and a is None and b is None:
+            return (
+                "same-mask",
+                "two calls dropped the same units: draw a fresh mask on every call",
+            )
+    return None
+
+
 def _dropout_cases(rng: np.random.Generator) -> list[Case]:
     def units(*shape: int) -> np.ndarray:
         out: np.ndarray = rng.uniform(0.5, 2.0, shape) * rng.choice([-1.0, 1.0], shape)
         return out
 
-    def stat(about: str, *args: Any) -> Case:
-        return Case(f"statistics: {about}", args, about=about, check=dropout_check)
+    def seed() -> int:
+        return int(rng.integers(1 << 30))
 
+    def stat(about: str, x: np.ndarray, p: float, calls: list[Any]) -> Case:
+        return Case(
+            f"statistics: {about}",
+            (x, p, True),
+            about=about,
+            driver="repeat",
+            params={"calls": calls},
+            check=dropout_calls_check,
+        )
+
+    a, b, c = seed(), seed(), seed()
     return [
         example(np.ones(4), 0.5, training=False),
         example(np.array([2.0, -4.0]), 0.0),
         hidden(units(5, 4), 0.3, False, about="evaluation mode"),
-        stat(
-            "p = 0.3 with a generator",
-            units(100, 200),
-            0.3,
-            True,
-            Spec(t="rng", seed=int(rng.integers(1 << 30))),
-        ),
-        stat("p = 0.5, rng=None", units(20000), 0.5, True, None),
-        stat("p = 0.8", units(50, 400), 0.8, True, Spec(t="rng", seed=int(rng.integers(1 << 30)))),
+        stat("p = 0.3 with a generator", units(100, 200), 0.3, [a, a, b, [c], [c]]),
+        stat("p = 0.5, rng=None", units(20000), 0.5, [None, None]),
+        stat("p = 0.8", units(50, 400), 0.8, [b, b, c]),
     ]
 
 

@@ -129,6 +129,24 @@ def _sweep(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
     return np.array([float(fn(step, *args)) for step in case["params"]["steps"]])
 
 
+def _repeat(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
+    """Call ``fn(*args, rng)`` once per entry of ``calls`` and return every output: an entry
+    is a seed (a fresh generator), ``[seed]`` (one generator shared by every such entry, so its
+    state carries over) or None. Shows whether randomness comes from the generator given."""
+    args = build(case["args"])
+    shared: dict[int, np.random.Generator] = {}
+    outs = []
+    for call in case["params"]["calls"]:
+        if call is None:
+            rng = None
+        elif isinstance(call, list | tuple):
+            rng = shared.setdefault(int(call[0]), np.random.default_rng(int(call[0])))
+        else:
+            rng = np.random.default_rng(int(call))
+        outs.append(fn(*args, rng))
+    return tuple(outs)
+
+
 def _twin(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
     """A reference of a PyTorch exercise: ``fn(args, kwargs, params)`` gives what the child's
     driver returns for the submission."""
@@ -140,6 +158,7 @@ DRIVERS: dict[str, Callable[[Callable[..., Any], dict[str, Any]], Any]] = {
     "call": _call,
     "optimizer": _optimizer,
     "sweep": _sweep,
+    "repeat": _repeat,
     "twin": _twin,
 }
 # Run once in the child before the submission loads (e.g. seed torch, set traps); by name.

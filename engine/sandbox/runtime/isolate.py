@@ -70,22 +70,27 @@ def private_root(mountpoint: str, expose: list[str], mask: list[str], scratch: s
 
     ``mask`` folders (site-packages under the standard library) are covered by empty
     read-only tmpfs mounts so that installed packages — the service's own included — stay out.
+    Everything is mounted shallowest first, the scratch ``/tmp`` included: a package installed
+    under ``/tmp`` (a virtual environment there) is bound on top of the scratch space instead
+    of being hidden by it.
     """
     unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", mountpoint, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
-    for path in sorted(set(expose) | set(mask), key=lambda p: (p.count("/"), p)):
+    kinds = {path: "expose" for path in expose} | {path: "mask" for path in mask}
+    kinds["/tmp"] = "scratch"
+    for path in sorted(kinds, key=lambda p: (p.count("/"), p)):
         target = mountpoint + path
         os.makedirs(target, mode=0o755, exist_ok=True)
-        if path in mask:
+        if kinds[path] == "scratch":
+            mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, scratch)
+        elif kinds[path] == "mask":
             mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
         else:
             mount(path, target, None, MS_BIND)
             mount(None, target, None, MS_REMOUNT | MS_BIND | RO)
     for path in mask:
         mount(None, mountpoint + path, None, MS_REMOUNT | RO)
-    os.makedirs(mountpoint + "/tmp", mode=0o755, exist_ok=True)
-    mount("tmpfs", mountpoint + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, scratch)
     os.chdir(mountpoint)
     _check(LIBC.syscall(SYS_PIVOT_ROOT, b".", b"."), "pivot_root")
     _check(LIBC.umount2(b".", MNT_DETACH), "umount old root")

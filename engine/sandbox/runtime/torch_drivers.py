@@ -4,19 +4,30 @@ Inputs arrive as NumPy arrays; tensors are built here (inputs share their memory
 still sees in-place changes) and whatever the submission returns leaves the child as float64
 NumPy arrays — plain data, never a pickled tensor. Losses are backpropagated here and the
 ``.grad`` of their inputs comes back with the value. Broken rules (no tensor returned, a cut
-graph, a forbidden shortcut, a missing base class) raise :class:`~.drivers.Requirement`.
+graph, a forbidden shortcut, a missing base class, hooks that never ran) raise
+:class:`~.drivers.Requirement`.
+
+Forbidden shortcuts are trapped twice before the submission loads: the public functions that
+name them are replaced, and — whatever path reaches them (``torch._C``, ``torch.ops``, a
+thread, a custom backward) — the ATen operators themselves get a kernel in the dispatcher that
+reports the operator to the harness on the worker's reply channel and then refuses to run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import signal
+import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 import numpy as np
 import torch
 import torch.autograd
+import torch.library
 import torch.nn.functional
 import torch.nn.utils
 import torch.optim
@@ -24,6 +35,7 @@ import torch.optim.lr_scheduler
 from torch import nn
 
 from .drivers import DRIVERS, SETUPS, Requirement
+from .protocol import pack
 
 torch.set_num_threads(1)
 torch.set_num_interop_threads(1)
@@ -36,6 +48,14 @@ class Tolerances(TypedDict):
 
 
 GRADCHECK: Tolerances = {"eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
+REPLY_FD = 3  # the worker's channel to the harness (see worker.py)
+BACKEND_KEYS = (
+    "CompositeImplicitAutograd",
+    "CompositeExplicitAutograd",
+    "CompositeExplicitAutogradNonFunctional",
+    "CPU",
+)
+_LIBRARIES: list[Any] = []  # a Library unregisters its kernels when it is collected
 HOOK_METHODS = (
     (torch.Tensor, "register_hook"),
     (nn.Module, "register_full_backward_hook"),
@@ -81,6 +101,61 @@ def _trap(label: str) -> Callable[..., Any]:
     return trapped
 
 
+def _op_trap(
+    op: str,
+    label: str,
+    record: bytes,
+    channel: tuple[int, int],
+    fstat: Any = os.fstat,
+    write: Any = os.write,
+    kill: Any = os.kill,
+    getpid: Any = os.getpid,
+) -> Callable[..., Any]:
+    """A kernel for a forbidden operator: tell the harness (on the genuine reply channel —
+    checked by device and inode, since a submission could put another file on that number),
+    then refuse. If the channel is not the harness's, the worker dies instead: the case then
+    fails as unfinished. The system calls are bound here, before the submission exists."""
+
+    def trap(*args: Any, **kwargs: Any) -> Any:
+        try:
+            info = fstat(REPLY_FD)
+            told = (info.st_dev, info.st_ino) == channel and write(REPLY_FD, record) == len(record)
+        except OSError:
+            told = False
+        while not told:
+            kill(getpid(), signal.SIGKILL)
+        raise Requirement(
+            "forbidden-call",
+            f"uses {label} ({op}), which this exercise asks you to implement yourself",
+        )
+
+    return trap
+
+
+def trap_operators(forbidden: dict[str, str]) -> None:
+    """Give every overload of each forbidden ATen operator (``{"aten::huber_loss":
+    "F.huber_loss"}``) a trapping kernel on every backend key it has a kernel for."""
+    if not forbidden:
+        return
+    info = os.fstat(REPLY_FD)
+    channel = (info.st_dev, info.st_ino)
+    library = torch.library.Library("aten", "IMPL")
+    _LIBRARIES.append(library)
+    for op, label in forbidden.items():
+        name = op.split("::", 1)[1]
+        packet = getattr(torch.ops.aten, name, None)
+        if packet is None:
+            continue
+        trap = _op_trap(op, label, pack({"ev": "op", "op": op}), channel)
+        for overload in packet.overloads():
+            qualified = name if overload == "default" else f"{name}.{overload}"
+            for key in BACKEND_KEYS:
+                if torch._C._dispatch_has_kernel_for_dispatch_key(f"aten::{qualified}", key):
+                    with warnings.catch_warnings():  # "overriding a previously registered kernel"
+                        warnings.simplefilter("ignore")
+                        library.impl(qualified, trap, key)
+
+
 def _setup(spec: dict[str, Any]) -> None:
     torch.manual_seed(int(spec.get("seed", 0)))
     for target, label in dict(spec.get("forbid", {})).items():
@@ -91,6 +166,7 @@ def _setup(spec: dict[str, Any]) -> None:
             continue
         if hasattr(module, attr):
             setattr(module, attr, _trap(label))
+    trap_operators(dict(spec.get("forbid_ops", {})))
 
 
 # -- losses and autograd functions ----------------------------------------------------------------
@@ -249,23 +325,40 @@ def _scheduler(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
 
 
 # -- hooks ----------------------------------------------------------------------------------------
+@dataclass
+class HookLog:
+    """The gradient hooks a submission registered while it ran, and those that fired."""
+
+    registered: list[str] = field(default_factory=list)
+    fired: int = 0
+    tensors_fired: set[int] = field(default_factory=set)  # ids of tensors whose hook ran
+    module_hooks: bool = False
+
+
 @contextlib.contextmanager
-def _counting_hooks() -> Iterator[list[str]]:
-    """Count the gradient hooks the submission registers while it runs."""
-    seen: list[str] = []
+def _counting_hooks() -> Iterator[HookLog]:
+    """Wrap every hook the submission registers, to see whether (and where) it fires."""
+    log = HookLog()
     saved = [(owner, name, getattr(owner, name)) for owner, name in HOOK_METHODS]
 
     def counted(original: Callable[..., Any], name: str) -> Callable[..., Any]:
-        def register(*args: Any, **kwargs: Any) -> Any:
-            seen.append(name)
-            return original(*args, **kwargs)
+        def register(owner: Any, hook: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+            log.registered.append(name)
+            log.module_hooks |= isinstance(owner, nn.Module)
+
+            def fired(*hook_args: Any, **hook_kwargs: Any) -> Any:
+                log.fired += 1
+                log.tensors_fired.add(id(owner))
+                return hook(*hook_args, **hook_kwargs)
+
+            return original(owner, fired, *args, **kwargs)
 
         return register
 
     try:
         for owner, name, original in saved:
             setattr(owner, name, counted(original, name))
-        yield seen
+        yield log
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
@@ -295,12 +388,27 @@ def _hooks(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
     names = [name for name, _ in model.named_parameters()]
     with _counting_hooks() as seen:
         out = fn(model, nn.MSELoss(), _batch(p))
-    if not seen:
+    if not seen.registered:
         raise Requirement(
             "no-hooks",
             "no gradient hook was registered — collect the norms in hooks (p.register_hook or"
             " module.register_full_backward_hook) while backward runs, not from .grad afterwards",
         )
+    if not seen.fired:
+        raise Requirement(
+            "hooks-not-fired",
+            "your hooks never ran during backward — register them before calling backward() and"
+            " remove them only after it has finished; the norms must come from the gradients"
+            " the hooks receive",
+        )
+    if not seen.module_hooks:
+        missed = [n for n, t in model.named_parameters() if id(t) not in seen.tensors_fired]
+        if missed:
+            raise Requirement(
+                "hooks-not-fired",
+                f"no hook saw the gradient of {missed[0]!r} during backward — register a hook"
+                " on every parameter and read its norm from the gradient the hook receives",
+            )
     if _attached_hooks(model):
         raise Requirement(
             "hooks-left",

@@ -1,11 +1,12 @@
-"""The process tree of one run: relay → init (PID 1 of a fresh PID namespace) → worker.
+"""The process tree of one run: relay → harness (PID 1 of a fresh PID namespace) → worker.
 
 The zygote never changes namespaces itself (inside a user namespace it could not switch back).
 Its child creates the PID namespace and stays outside as a relay; the relay's child is the
-namespace's init, which reaps orphans; the submission runs in init's child, PID 2, because an
-init ignores signals it has no handler for (SIGXCPU included). When the worker ends, init exits
-and the kernel kills everything left in the namespace, double-forked daemons included. Exit
-statuses travel up unchanged; death by signal ``s`` becomes exit status 128 + s.
+namespace's init: the trusted harness, which reaps orphans and which no process of the
+namespace can signal (an init receives only signals it has a handler for, and it has none).
+The submission runs in the harness's child, the worker (PID 2). When the harness exits, the
+kernel kills everything left in the namespace, double-forked daemons included. Exit statuses
+travel up unchanged; death by signal ``s`` becomes exit status 128 + s.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import NoReturn
 from . import isolate
 
 SIGNALLED = 128
-STDIO = (0, 1, 2, 3)
+STDIO = (0, 1, 2, 3, 4)  # stdin, output, results, request
 
 
 def _exit_like(status: int) -> NoReturn:
@@ -48,15 +49,3 @@ def enter_pid_namespace(own_user_namespace: bool) -> None:
     signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
     _close_stdio()
     _exit_like(os.waitpid(pid, 0)[1])
-
-
-def become_init() -> None:
-    """Fork the worker (returns in it); the caller stays as init, reaping until it ends."""
-    worker = os.fork()
-    if worker == 0:
-        return
-    _close_stdio()
-    while True:
-        pid, status = os.waitpid(-1, 0)
-        if pid == worker:
-            _exit_like(status)

@@ -5,7 +5,8 @@ attached to ``run``. The submission itself never passes through the zygote's mem
 inherit that memory): the service hands over a memfd holding the request and the two pipes the
 child writes its results and its output to, and reads them itself. The zygote forks, confines
 (see :mod:`.isolate`), enforces the wall-time limit, kills whole process trees and reports how
-each child ended.
+each child ended. The confined child is the run's harness (:mod:`.harness`), which forks the
+worker that loads the submission.
 """
 
 from __future__ import annotations
@@ -26,9 +27,7 @@ import time
 from typing import Any
 
 from . import harness, isolate, probe, tree
-from .protocol import read_frame
 
-MAX_REQUEST_BYTES = 64 << 20
 ISOLATION_FAILED = 71
 RELAY_GRACE_S = 2.0
 
@@ -123,32 +122,26 @@ class Zygote:
     ) -> None:
         try:
             os.setsid()
-            os.lseek(request_fd, 0, os.SEEK_SET)
-            frame = read_frame(request_fd, MAX_REQUEST_BYTES)
             null_r, null_w = os.pipe()
             os.close(null_w)
             # Move the sources above every target first, so no dup2 clobbers a later source.
-            sources = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in (null_r, output_fd, result_fd)]
-            for target, fd in enumerate((sources[0], sources[1], sources[1], sources[2])):
+            sources = [
+                fcntl.fcntl(fd, fcntl.F_DUPFD, 64)
+                for fd in (null_r, output_fd, result_fd, request_fd)
+            ]
+            for target, fd in enumerate((sources[0], sources[1], *sources[1:])):
                 os.dup2(fd, target)
-            for name in os.listdir("/proc/self/fd"):
-                if int(name) > 3:
-                    with contextlib.suppress(OSError):
-                        os.close(int(name))
-            if frame is None:
-                raise OSError("empty request")
+            os.closerange(len(sources) + 1, 1 << 16)
             if self.pidns:
                 tree.enter_pid_namespace(self.plan["user_namespace"])
             isolate.apply(self.plan, uid, limits, workdir)
-            if self.pidns:
-                tree.become_init()
         except BaseException as exc:  # never fall back into the zygote's own code
             print(f"sandbox: isolation failed: {exc}", file=sys.stderr)
             os._exit(ISOLATION_FAILED)
         try:
-            harness.run(frame[0], frame[1], 3)
+            harness.run(harness.RESULT_FD, harness.REQUEST_FD)  # PID 1 of the run's namespace
         finally:
-            os._exit(0)
+            os._exit(ISOLATION_FAILED)
 
     def kill(self, job: Job, reason: str) -> None:
         """End a run: via its relay (which waits until the PID namespace is empty), else hard."""

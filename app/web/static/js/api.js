@@ -30,6 +30,15 @@ export class ApiError extends Error {
 }
 
 /** Call the API; JSON in and out, the bearer token when signed in, problems as ApiError. */
+const STARTUP_WAIT_S = 120;  // the server is loading its content: wait rather than fail
+
+/** A 503 "starting" problem: the server listens but is still building its app. */
+async function startingUp(response) {
+  if (response.status !== 503) return false;
+  const type = await response.clone().json().then((p) => p.type, () => "");
+  return type === "/problems/starting";
+}
+
 export async function api(path, { method = "GET", body, form, signal, anonymous = false, token } = {}) {
   const headers = { Accept: "application/json" };
   const bearer = token ?? (anonymous ? null : auth.token);
@@ -42,11 +51,17 @@ export async function api(path, { method = "GET", body, form, signal, anonymous 
     payload = JSON.stringify(body);
   }
   let response;
-  try {
-    response = await fetch(API + path, { method, headers, body: payload, signal });
-  } catch (err) {
-    if (err.name === "AbortError") throw err;
-    throw new ApiError(0, { title: "Network error", detail: "The server cannot be reached. Check that `descent serve` is running." });
+  for (let waited = 0; ; ) {
+    try {
+      response = await fetch(API + path, { method, headers, body: payload, signal });
+    } catch (err) {
+      if (err.name === "AbortError") throw err;
+      throw new ApiError(0, { title: "Network error", detail: "The server cannot be reached. Check that `descent serve` is running." });
+    }
+    if (!(await startingUp(response)) || waited > STARTUP_WAIT_S) break;
+    const pause = Number(response.headers.get("Retry-After")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, pause * 1000));
+    waited += pause;
   }
   if (response.status === 401 && auth.token) auth.clear();  // expired or revoked token
   if (response.status === 204) return null;
@@ -57,10 +72,20 @@ export async function api(path, { method = "GET", body, form, signal, anonymous 
 
 let featuresPromise;
 
+/** The OpenAPI document, once the server is ready (it answers 503 while it starts). */
+async function openapi() {
+  for (let waited = 0; waited <= STARTUP_WAIT_S; waited += 1) {
+    const response = await fetch("/openapi.json");
+    if (response.ok) return response.json();
+    if (response.status !== 503) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { paths: {} };
+}
+
 /** Which optional parts of the API this server has (read from its OpenAPI document). */
 export function features() {
-  featuresPromise ??= fetch("/openapi.json")
-    .then((r) => (r.ok ? r.json() : { paths: {} }))
+  featuresPromise ??= openapi()
     .then((doc) => {
       const paths = Object.keys(doc.paths || {});
       return {

@@ -3,11 +3,12 @@
 import { api, auth, refreshDue, ApiError } from "./api.js";
 import { h, rich, clear, errorBox, announce, relative } from "./dom.js";
 import { feedbackList, verdictHead } from "./verdict.js";
+import { solutionBlock } from "./solution.js";
 
 // Each kind's input lives in ./kinds/<kind>.js (create, and optionally submitLabel, busyLabel,
 // shownInline: feedback codes it shows next to the answer, selfRated, scroll); a kind without
 // one gets the plain text box of ./kinds/text.js.
-async function loadKind(name) {
+export async function loadKind(name) {
   if (/^[a-z][a-z-]*$/.test(name)) {
     try {
       return await import(`./kinds/${name}.js`);
@@ -69,6 +70,27 @@ function ratings(question, ctx, suggested) {
     status);
 }
 
+/** "Show solution": the worked solution, at the price of a failed attempt (rated Again). */
+function giveUpButton(question, box) {
+  if (!question.has_solution) return null;
+  const button = h("button", { type: "button", class: "btn" }, "Show solution");
+  button.addEventListener("click", async () => {
+    const note = auth.signedIn ? " It counts as a failed attempt and the question comes back for review soon." : "";
+    if (!window.confirm(`Show the worked solution?${note}`)) return;
+    button.disabled = true;
+    try {
+      const reply = await api(`/questions/${encodeURIComponent(question.id)}/give-up`, { method: "POST", body: {} });
+      clear(box).append(solutionBlock(reply.solution));
+      button.hidden = true;
+      if (auth.signedIn) refreshDue();
+    } catch (err) {
+      box.append(errorBox(err));
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
 function hintsBlock(question, ctx) {
   const list = h("div", { class: "hints", "aria-live": "polite" });
   const button = h("button", { type: "button", class: "btn" });
@@ -107,10 +129,12 @@ export async function mountQuestion(container, question, options = {}) {
   const input = kind.create(question);
   const verdictBox = h("div", { class: "verdict-slot", "aria-live": "polite" });
   const hints = hintsBlock(question, ctx);
+  const solutionBox = h("div", { class: "solution-slot", "aria-live": "polite" });
+  const giveUp = giveUpButton(question, solutionBox);
   const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, kind.submitLabel || "Check answer");
   const form = h("form", { class: "answer-form", novalidate: true },
     h("div", { class: "answer-area" }, input.el),
-    h("div", { class: "actions" }, submitButton, hints.button, input.extraActions || null,
+    h("div", { class: "actions" }, submitButton, hints.button, giveUp, input.extraActions || null,
       h("span", { class: "small muted" }, h("kbd", { class: "kbd" }, "Ctrl"), "+", h("kbd", { class: "kbd" }, "Enter"), " to submit")));
   form.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -147,7 +171,7 @@ export async function mountQuestion(container, question, options = {}) {
   });
   container.append(
     rich(question.prompt.html, "div", { class: "prompt prose" }),
-    form, hints.list, verdictBox);
+    form, hints.list, solutionBox, verdictBox);
   return { focus: () => input.focus?.() };
 }
 
@@ -156,6 +180,7 @@ async function showVerdict(box, question, kind, verdict, input, ctx) {
   const feedback = await feedbackList(verdict.feedback || [], { skip: kind.shownInline || [] });
   const panel = h("section", { class: `verdict ${verdict.status}`, tabindex: "-1", "aria-label": "Result" },
     verdictHead(verdict), feedback, details || null,
+    verdict.solution ? solutionBlock(verdict.solution) : null,
     kind.selfRated && ctx && verdict.status !== "invalid" ? ratings(question, ctx, verdict.suggested_rating) : null);
   clear(box).append(panel);
   announce(`${panel.querySelector(".verdict-status").textContent}.`);

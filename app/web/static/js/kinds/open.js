@@ -1,7 +1,7 @@
 // Open question: free text → covered and missing concepts, the model answer.
 
-import { renderTexts } from "../api.js";
-import { h, uid } from "../dom.js";
+import { api, renderTexts } from "../api.js";
+import { h, uid, rich, errorBox } from "../dom.js";
 
 export const submitLabel = "Submit answer";
 export const shownInline = ["covered", "missing", "contradicted", "misconception"];  // below
@@ -17,6 +17,50 @@ function ideaItem(idea) {
   else if (idea.hint) body = [" — ", h("span", { class: "muted" }, `ask yourself: ${idea.hint}`)];
   return h("li", { class: `idea ${idea.status}` }, h("span", { class: "sign", "aria-hidden": "true" }, SIGN[idea.status] || ""),
     h("span", { class: "visually-hidden" }, `${idea.status}: `), head, body);
+}
+
+/** "Probe me": the follow-up an interviewer would ask about this answer, and its verdict. */
+function probeBlock(questionId, answer) {
+  const box = h("section", { class: "probe", "aria-live": "polite" });
+  const start = h("button", { type: "button", class: "btn" }, "Probe me");
+  start.addEventListener("click", async () => {
+    start.disabled = true;
+    try {
+      const reply = await api(`/questions/${encodeURIComponent(questionId)}/probe`, { method: "POST", body: { answer } });
+      const follow = reply.follow_up;
+      if (!follow) {
+        box.replaceChildren(h("p", {}, "Nothing to probe: an interviewer would move on."));
+        return;
+      }
+      const id = uid("probe");
+      const text = h("textarea", { id, rows: "3" });
+      const send = h("button", { type: "submit", class: "btn btn-primary" }, "Answer the follow-up");
+      const result = h("div", { "aria-live": "polite" });
+      const form = h("form", { class: "composer" }, h("label", { for: id }, "Your answer"), text, h("div", { class: "actions" }, send), result);
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        if (!text.value.trim() || send.disabled) return;
+        send.disabled = true;
+        try {
+          const v = await api(`/questions/${encodeURIComponent(questionId)}/probe/${encodeURIComponent(follow.about)}`, { method: "POST", body: { answer: text.value } });
+          const idea = (v.ideas || [])[0] || {};
+          result.replaceChildren(h("p", { class: `status-${v.status}` },
+            v.status === "correct" ? "That is it: " : "Not yet: ",
+            idea.status === "contradicted" ? idea.correction : idea.label || ""));
+        } catch (err) {
+          result.replaceChildren(errorBox(err));
+          send.disabled = false;
+        }
+      });
+      box.replaceChildren(h("div", { class: "bubble interviewer" }, h("span", { class: "who" }, "Interviewer"), rich(follow.prompt.html)), form);
+      text.focus();
+    } catch (err) {
+      box.append(errorBox(err));
+      start.disabled = false;
+    }
+  });
+  box.append(h("p", { class: "small muted" }, "Practise the follow-up an interviewer would ask next."), start);
+  return box;
 }
 
 /** The learner's answer with the clauses that covered, denied or erred marked in place. */
@@ -81,7 +125,9 @@ export function create(question) {
           h("h3", {}, "Not so"),
           h("ul", {}, v.misconceptions.map((m) => h("li", { class: "misconception" },
             h("q", {}, m.quote), " — ", m.correction)))) : null,
-        v.model_answer ? h("div", {}, h("h3", {}, "Model answer"), h("div", { class: "model-answer", html: model })) : null);
+        v.question && submitted && !v.keyword_list ? probeBlock(v.question, submitted) : null,
+        v.model_answer ? h("div", {}, h("h3", {}, "Model answer"), h("div", { class: "model-answer", html: model }),
+          (v.references || []).length ? h("p", { class: "small muted references" }, "Sources: ", v.references.join("; ")) : null) : null);
     },
   };
 }

@@ -5,6 +5,7 @@ import { h, clear, errorBox, announce } from "../dom.js";
 import { schemaForm } from "../form.js";
 import { drawFigure } from "../plot.js";
 import { customKey } from "../kinds/code.js";
+import { notebooks, notebookSection } from "./topic.js";
 
 function fmt(v) {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
@@ -37,7 +38,7 @@ export function summaryView(value, depth = 0) {
 }
 
 export async function render(view, [demoId], query) {
-  const [list, topicList] = await Promise.all([allDemos(), allTopics().catch(() => [])]);
+  const [list, topicList, notebookList] = await Promise.all([allDemos(), allTopics().catch(() => []), notebooks()]);
   const demo = list.find((d) => d.id === demoId);
   if (!demo) {
     const err = new Error(`No demo “${demoId}”.`);
@@ -109,7 +110,8 @@ export async function render(view, [demoId], query) {
       demo.topics.map((t, i) => [i ? ", " : "", h("a", { href: `/topics/${t}` }, titles.get(t) || t)])) : null,
     customBox,
     h("div", { class: "lab" }, formEl,
-      h("div", {}, status, h("figure", { style: "margin:0" }, chart, h("figcaption", { class: "visually-hidden" }, `${demo.title} chart`)), summary)));
+      h("div", {}, status, h("figure", { style: "margin:0" }, chart, h("figcaption", { class: "visually-hidden" }, `${demo.title} chart`)), summary)),
+    h("div", {}, notebookSection(notebookList.filter((n) => n.demos.includes(demo.id)))));
   run();
   return demo.title;
 }

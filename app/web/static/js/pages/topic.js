@@ -22,6 +22,29 @@ export async function questionStates(topic) {
   }
 }
 
+let notebooksPromise;
+
+/** The server's Jupyter notebooks (GET /notebooks); none when it has no such endpoint. */
+export function notebooks() {
+  notebooksPromise ??= api("/notebooks").then((page) => page.data).catch(() => {
+    notebooksPromise = undefined;
+    return [];
+  });
+  return notebooksPromise;
+}
+
+/** Download buttons for notebooks, with a line on how to run them; null when there are none. */
+export function notebookSection(list) {
+  if (!list.length) return null;
+  return h("section", { "aria-labelledby": "notebooks-h", id: "notebooks" },
+    h("h2", { id: "notebooks-h" }, "Jupyter notebooks"),
+    h("ul", { class: "chips" }, list.map((n) => h("li", { id: `notebook-${n.id}` },
+      h("a", { class: "btn btn-small", href: n.download, download: `${n.id}.ipynb`, title: n.description },
+        `Download ${n.kind === "capstone" ? n.title.replace(/^Capstone: /, "capstone: ") : "the exercises notebook"} (.ipynb)`)))),
+    h("p", { class: "small muted" }, "Starters, check cells and plots; the checks need a running Descent (",
+      h("code", {}, "descent serve"), ") and the client (", h("code", {}, 'pip install ".[notebook]"'), ")."));
+}
+
 export function stateMark(state) {
   const text = { ok: "✓", part: "◐", bad: "✗" }[state] || "";
   const label = { ok: "answered correctly", part: "partly right", bad: "not right yet" }[state] || "not attempted";
@@ -37,12 +60,14 @@ function questionList(questions, states) {
 }
 
 export async function render(view, [topicId]) {
-  const [topic, states, topicList, demoList] = await Promise.all([
+  const [topic, states, topicList, demoList, notebookList] = await Promise.all([
     api(`/topics/${encodeURIComponent(topicId)}`),
     questionStates(topicId),
     allTopics().catch(() => []),
     allDemos().catch(() => []),
+    notebooks(),
   ]);
+  const topicNotebooks = notebookList.filter((n) => n.id === topicId || (n.kind === "capstone" && n.topics.includes(topicId)));
   const titles = new Map(topicList.map((t) => [t.id, t.title]));
   const demoTitles = new Map(demoList.map((d) => [d.id, d.title]));
   const firstOpen = topic.questions.find((q) => !states.has(q.id)) || topic.questions[0];
@@ -62,7 +87,9 @@ export async function render(view, [topicId]) {
       h("ol", { class: "steps" }, topic.learning_steps.map((s, i) => rich(s.html, "li", { id: `step-${i + 1}` })))),
     topic.insights.length ? h("section", { "aria-labelledby": "insights-h" },
       h("h2", { id: "insights-h" }, "Interview insights"),
-      topic.insights.map((s, i) => rich(s.html, "div", { class: "insight", id: `insight-${i + 1}` }))) : null,
+      topic.insights.map((s, i) => h("div", { class: "insight", id: `insight-${i + 1}` },
+        rich(s.html, "div"),
+        s.references && s.references.length ? h("p", { class: "small muted references" }, "Sources: ", s.references.join("; ")) : null))) : null,
     topic.formulas.length ? h("section", { "aria-labelledby": "formulas-h" },
       h("h2", { id: "formulas-h" }, "Formulas"),
       h("div", { class: "grid" }, topic.formulas.map((f, i) => h("figure", { class: "card formula", id: `formula-${i + 1}`, style: "margin:0" },
@@ -74,6 +101,7 @@ export async function render(view, [topicId]) {
       h("ul", { class: "chips" }, topic.demos.map((d) => h("li", { id: `demo-${d}` },
         demoTitles.size ? h("a", { class: "btn btn-small", href: `/demos/${d}` }, demoTitles.get(d) || d)
           : h("span", { class: "chip" }, d))))) : null,
+    notebookSection(topicNotebooks),
     h("section", { "aria-labelledby": "practice-h", id: "practice" },
       h("h2", { id: "practice-h" }, "Practice"),
       questionList(topic.questions, states)),
@@ -89,6 +117,7 @@ export async function render(view, [topicId]) {
         topic.insights.length ? h("li", {}, h("a", { href: "#insights-h" }, "Interview insights")) : null,
         topic.formulas.length ? h("li", {}, h("a", { href: "#formulas-h" }, "Formulas")) : null,
         topic.demos.length ? h("li", {}, h("a", { href: "#demos-h" }, "See it run")) : null,
+        topicNotebooks.length ? h("li", {}, h("a", { href: "#notebooks-h" }, "Jupyter notebooks")) : null,
         h("li", {}, h("a", { href: "#practice-h" }, "Practice")))),
     ask);
   view.append(h("div", { class: "with-aside" }, article, aside));
