@@ -212,10 +212,14 @@ def choose_probe(
         return None
     ideas = {i.id: i for i in question.ideas}
     found = {i["id"]: i for i in verdict.get("ideas", [])}
-    for read in found.values():
-        if read["status"] == "contradicted" and read["id"] not in asked:
-            idea = ideas[read["id"]]
-            quote = read.get("quote") or ""
+    # what was said wrong: a denied idea, or a misconception about one
+    wrong = [
+        (r["id"], r.get("quote") or "") for r in found.values() if r["status"] == "contradicted"
+    ]
+    wrong += [(m["about"], m["quote"]) for m in verdict.get("misconceptions", []) if m.get("about")]
+    for idea_id, quote in wrong:
+        if idea_id in ideas and idea_id not in asked:
+            idea = ideas[idea_id]
             return idea.id, "contradicted", f"Are you sure? You said “{quote}”. {idea.follow_up}"
     missing = [
         ideas[i] for i, read in found.items() if read["status"] == "missing" and i not in asked

@@ -58,6 +58,7 @@ class Tuning:
     rival: float = 0.05  # how much closer to an idea than to its misconceptions covers it
     min_terms: int = 2  # content terms a unit needs to cover an idea ("Smooth L1" does not)
     floor: float = 0.25  # below this nothing is looked at twice
+    verbatim: float = 0.85  # a misconception said this closely is asserted, qualifier or not
 
 
 TUNING = Tuning()
@@ -230,7 +231,7 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
                 _keep(result.contradicted, i, value, unit.span)
         for j, value in mis.items():
             own = distinctive[j]
-            if own and not own & unit.words:
+            if own and not own & unit.words and value < tuning.verbatim:
                 continue
             if value >= tuning.assert_ and value >= best_idea + tuning.margin:
                 _keep(result.asserted, j, value, unit.span)

@@ -130,6 +130,7 @@ class MisconceptionRead(BaseModel):
     start: int
     end: int
     correction: str
+    about: str | None = Field(default=None, description="The idea it gets wrong, if one.")
 
 
 class OpenDetails(Details):
@@ -218,7 +219,11 @@ def verdict_of(result: IdeaResult, question: OpenQuestion) -> Verdict:
         ideas=[_idea_read(o) for o in result.ideas],
         misconceptions=[
             MisconceptionRead(
-                quote=m.quote, start=m.start, end=m.end, correction=m.misconception.correction
+                quote=m.quote,
+                start=m.start,
+                end=m.end,
+                correction=m.misconception.correction,
+                about=m.misconception.about,
             )
             for m in result.misconceptions
         ],

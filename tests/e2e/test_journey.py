@@ -204,9 +204,9 @@ def test_mock_interview_and_its_report(page: Any, server: Server) -> None:
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_role("timer")).to_contain_text(":")
     expect(page.locator(".prompt")).to_be_visible()
-    page.get_by_role("button", name="Finish and see the report").click()
-    expect(page.get_by_role("heading", name="Mock interview finished")).to_be_visible()
-    expect(page.get_by_role("heading", name=re.compile(r"^Report: \d+ %"))).to_be_visible()
+    page.get_by_role("button", name="End the interview").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Debrief: "))).to_be_visible()
+    expect(page.locator(".debrief")).to_contain_text("Score ")
 
 
 def test_sign_out_returns_to_anonymous_mode(page: Any, server: Server) -> None:
