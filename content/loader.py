@@ -221,7 +221,8 @@ class CheckReport:
 
     errors: list[ContentError] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> number of questions
-    # what an author should still do: insights that do not say where their claim comes from
+    # what an author should look at: open questions whose model answer names no source (fine
+    # for a textbook fact; a non-obvious claim needs one)
     unsourced: list[ContentError] = field(default_factory=list)
 
 
@@ -237,11 +238,18 @@ def check_content(content: ContentSet) -> CheckReport:
         src = content.module_where.get(topic_id)
         for n, insight in enumerate(module.insights):
             if not insight.references and src is not None:
-                report.unsourced.append(
+                report.errors.append(
                     src.error(("insights", n), "no references: name the source of this claim")
                 )
     for qid, question in content.questions.items():
         src, index = content.question_where[qid]
+        if question.kind == "open" and not getattr(question, "references", None):
+            report.unsourced.append(
+                src.error(
+                    ("questions", index, "references"),
+                    "the model answer names no source (fine for a textbook fact)",
+                )
+            )
         kind = get_kind(question.kind)
         problem = kind.problem(question)
         if problem:

@@ -227,3 +227,26 @@ def test_question_bank_for_unknown_topic(tmp_path: Path) -> None:
     write(tmp_path, "alpha.yaml", VALID)
     write(tmp_path, "bank.yaml", BANK.replace("topic: alpha", "topic: omega"))
     assert any("bank.yaml:1: topic: unknown topic 'omega'" in e for e in errors_of(tmp_path))
+
+
+def test_the_check_refuses_an_insight_without_a_source(tmp_path: Path) -> None:
+    from content import check_content
+
+    sourced = VALID.replace(
+        "learning_steps:",
+        "insights:\n  - text: Gradients point uphill.\n"
+        '    references: ["Boyd and Vandenberghe (2004), Convex Optimization, section 9.3"]\n'
+        "learning_steps:",
+    )
+    write(tmp_path, "alpha.yaml", sourced)
+    report = check_content(load_content(tmp_path))
+    assert not [e for e in report.errors if "references" in str(e)], report.errors
+    # an open question without sources is a notice, not an error
+    assert [n for n in report.unsourced if "questions[0].references" in str(n)], report.unsourced
+
+    unsourced = VALID.replace(
+        "learning_steps:", "insights:\n  - text: Gradients point uphill.\nlearning_steps:"
+    )
+    write(tmp_path, "alpha.yaml", unsourced)
+    report = check_content(load_content(tmp_path))
+    assert [e for e in report.errors if "insights[0]" in str(e) and "no references" in str(e)]
