@@ -205,11 +205,13 @@ def _autograd_function(fn: Any) -> Callable[..., Any]:
             "wrong-base-class",
             "define a class that subclasses torch.autograd.Function, used through .apply",
         )
-    if fn.backward is torch.autograd.Function.backward:
+    cls: Any = fn  # typed loosely: without torch installed, mypy narrows fn to a bare type
+    if cls.backward is torch.autograd.Function.backward:
         raise Requirement(
             "no-backward", "define a static backward(ctx, grad_output) method by hand"
         )
-    return fn.apply
+    apply: Callable[..., Any] = cls.apply
+    return apply
 
 
 def _loss(fn: Callable[..., Any], case: dict[str, Any]) -> Any:
