@@ -1,6 +1,6 @@
 """The PyTorch questions: each exercise is asked once, in its topic's bank under
 content/modules/torch/, with the judge's own examples and checks; without PyTorch installed
-they are served as unavailable (with the reason) and their attempts answer 503, while the content
+they are served as unavailable (with the reason) and their attempts answer 501, while the content
 check passes with one warning and everything else keeps working."""
 
 from __future__ import annotations
@@ -88,19 +88,20 @@ def torchless_client(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[T
 
 def test_without_torch_questions_are_listed_as_unavailable(torchless_client: TestClient) -> None:
     listed = torchless_client.get("/api/v1/questions").json()["data"]
-    reason = next(q["unavailable"] for q in listed if q["id"] == "torch-mse")
-    assert reason and "PyTorch is not installed" in reason
+    summary = next(q for q in listed if q["id"] == "torch-mse")
+    reason = summary["unavailable_reason"]
+    assert summary["available"] is False and reason and "PyTorch is not installed" in reason
     spec = torchless_client.get("/api/v1/questions/torch-mse").json()["input"]
     assert spec["runtime"] == "torch" and spec["available"] is False
     assert spec["unavailable_reason"] == reason and spec["examples"]
     assert torchless_client.get("/api/v1/topics").status_code == 200
 
 
-def test_without_torch_attempts_answer_503(torchless_client: TestClient) -> None:
+def test_without_torch_attempts_answer_501(torchless_client: TestClient) -> None:
     response = torchless_client.post(
         "/api/v1/questions/torch-mse/attempts", json={"answer": HONEST}
     )
-    assert response.status_code == 503 and "retry-after" in response.headers
+    assert response.status_code == 501 and "retry-after" not in response.headers
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["type"] == "/problems/code-runtime-unavailable"
