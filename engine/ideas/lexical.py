@@ -36,7 +36,7 @@ GENERIC = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def bag(text: str) -> frozenset[str]:
     """The content terms of ``text`` (stems and concept tokens)."""
     return frozenset(terms(text))
@@ -48,7 +48,7 @@ def weight(term: str) -> float:
     return 0.3 if term in GENERIC else 1.0
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def total(claim: frozenset[str]) -> float:
     return sum(weight(t) for t in claim)
 

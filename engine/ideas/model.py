@@ -46,8 +46,18 @@ class WordLlamaEmbedder:
         self._lock = threading.Lock()  # the tokenizer is not documented as thread-safe
 
     def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """WordLlama's embedding (the mean of the text's token vectors), one text at a time:
+        its batched version builds a (texts × tokens × 256) float32 array per batch, and the
+        allocator keeps that memory long after grading."""
+        table = self._model.embedding
+        rows = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
         with self._lock:
-            rows: NDArray[np.float32] = np.asarray(self._model.embed(list(texts)), np.float32)
+            encoded = self._model.tokenize(list(texts))
+        for row, enc in enumerate(encoded):
+            ids = np.asarray(enc.ids, dtype=np.int64)[np.asarray(enc.attention_mask, dtype=bool)]
+            if ids.size:
+                np.clip(ids, 0, table.shape[0] - 1, out=ids)
+                rows[row] = table[ids].sum(axis=0, dtype=np.float32) / ids.size
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
         unit: NDArray[np.float32] = rows / np.maximum(norms, 1e-9)
         return unit

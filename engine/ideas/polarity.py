@@ -163,7 +163,7 @@ _SCOPE_END = frozenset(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def words(text: str) -> tuple[str, ...]:
     """Folded words, with "not only" and the like taken out."""
     text = _STOPS.sub("not ", _JOINED.sub(r"\1_\2", _NOT_NEGATING.sub(" ", fold(text))))
@@ -184,7 +184,7 @@ def _base(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(text) if w not in NEGATORS and w not in _PUNCTUATION)
 
@@ -252,7 +252,7 @@ def swaps(claim: frozenset[str], other: frozenset[str]) -> int:
 _CONJUNCTION = re.compile(r"\s+and\s+|\s*[,;]\s+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _parts(claim: str) -> tuple[str, ...]:
     return tuple(p for c in clauses(claim) for p in _CONJUNCTION.split(c.text) if p.strip())
 

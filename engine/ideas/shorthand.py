@@ -48,7 +48,7 @@ _ABBREVIATION = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def expand(text: str) -> str:
     """``text`` with symbols and shorthand spelled out (for comparison only, never shown).
 
