@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Double,
     Float,
     ForeignKey,
     Integer,
@@ -168,3 +169,14 @@ class ReviewLog(Base):
     source: Mapped[str] = mapped_column(String(16))  # attempt | self
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempts.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SharedLimit(Base):
+    """Protection state every instance shares on PostgreSQL (``app/ops/shared_pg.py``): a key
+    and the instant, on the database's clock, after which the row means nothing — when a token
+    bucket is full again, or when a held slot (a failed sign-in, a code run) is free."""
+
+    __tablename__ = "shared_limits"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    free_at: Mapped[float] = mapped_column(Double)

@@ -13,7 +13,9 @@ queue, then a 503 ``code-runners-busy``).
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from time import perf_counter
@@ -29,6 +31,8 @@ T = TypeVar("T")
 GRADING_THREADS = 8
 DEMO_THREADS = 4
 RETRY_AFTER_S = 5
+DRAIN_S = 30.0  # the longest bound (a demo's) a grading or demo may still be running
+log = logging.getLogger("descent")
 FAILURES: tuple[tuple[type[BaseException], str], ...] = (
     (SandboxBusy, "busy"),
     (SandboxDisabled, "disabled"),
@@ -69,9 +73,33 @@ class BoundedPool:
             future.cancel()  # never starts if it was still queued
             raise Abandoned from None
 
+    def drain(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the work running now to end (True when it did).
+        Work still queued belongs to requests that already gave up: it never starts. Later
+        work goes to a fresh pool (a test process builds and stops many apps)."""
+        old, self._executor = self._executor, self._start()
+        done = threading.Event()
+
+        def wait() -> None:
+            old.shutdown(wait=True, cancel_futures=True)
+            done.set()
+
+        threading.Thread(target=wait, name=f"{self._name}-drain", daemon=True).start()
+        finished = done.wait(timeout)
+        if not finished:
+            log.warning("%s: work still running after %g s of draining", self._name, timeout)
+        return finished
+
 
 GRADING_POOL = BoundedPool("descent-grading", GRADING_THREADS)
 DEMO_POOL = BoundedPool("descent-demo", DEMO_THREADS)
+
+
+def drain(timeout: float = DRAIN_S) -> bool:
+    """At shutdown: wait for both pools together, at most ``timeout`` seconds."""
+    with ThreadPoolExecutor(2, thread_name_prefix="descent-drain") as waiter:
+        waits = [waiter.submit(pool.drain, timeout) for pool in (GRADING_POOL, DEMO_POOL)]
+        return all(wait.result() for wait in waits)
 
 
 def _failure(exc: BaseException) -> str:

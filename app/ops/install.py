@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
 
-from app.ops import bodylimit, metrics
+from app.ops import bodylimit, bounded, metrics
 from app.ops.middleware import RequestContextMiddleware
 from app.ops.ratelimit import RateLimiter
+from app.ops.shared import LimitStore, RunnerShare, limits_for
 from app.settings import Settings
+from engine.sandbox import default_sandbox
 
 METRICS_TYPES: dict[str, dict[str, object]] = {
     "text/plain": {},
@@ -17,8 +19,20 @@ METRICS_TYPES: dict[str, dict[str, object]] = {
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Add the limits, the request context (ids, logs, metrics) and ``GET /metrics``."""
-    app.state.rate_limiter = RateLimiter.from_settings(settings)
+    """Add the limits, the request context (ids, logs, metrics) and ``GET /metrics``.
+
+    ``app.state.limits`` is where every per-client limit keeps its state (shared by every
+    instance on PostgreSQL); the sign-in throttle and ``app.state.runner_share`` (a client's
+    code runs across instances) use it too."""
+    app.state.limits = limits_for(settings)
+    app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.limits)
+    box = default_sandbox()  # not started here: its share of runners is all that is read
+    app.state.runner_share = RunnerShare(
+        app.state.limits,
+        per_client=box.per_client,
+        timeout=box.queue_timeout,
+        retry_after=max(1, int(box.limits.wall_seconds)),
+    )
     app.add_exception_handler(bodylimit.BodyTooLarge, bodylimit.handler)
     # Added last = outermost: the request context sees (and counts) every 413 and 429 too.
     app.add_middleware(bodylimit.BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -32,3 +46,12 @@ def install(app: FastAPI, settings: Settings) -> None:
             tags=["ops"],
             responses={200: {"content": METRICS_TYPES, "description": "Prometheus metrics"}},
         )
+
+
+def shutdown(app: FastAPI, *, drain_s: float = bounded.DRAIN_S) -> None:
+    """After the server stopped taking requests and finished those in flight: let abandoned
+    gradings and demo runs end (at most ``drain_s`` seconds), then close the shared limits."""
+    bounded.drain(drain_s)
+    limits: LimitStore | None = getattr(app.state, "limits", None)
+    if limits is not None:
+        limits.close()

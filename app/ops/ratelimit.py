@@ -2,17 +2,14 @@
 
 A client is the signed-in learner (by user id) or, when anonymous, its address: the TCP peer,
 or with ``DESCENT_TRUST_PROXY=N`` the N-th address from the right of X-Forwarded-For (the one
-the outermost of N trusted proxies saw). Buckets live in the process, so each instance behind
-a load balancer limits on its own.
+the outermost of N trusted proxies saw). The buckets live in the limits store
+(``app/ops/shared.py``): this process's own on SQLite, one table every instance shares on
+PostgreSQL, so N instances behind a load balancer allow the configured rate, not N times it.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
@@ -21,46 +18,18 @@ from starlette.types import Scope
 from app.api.deps import OptionalUser
 from app.errors import RateLimited
 from app.ops.metrics import RATE_LIMITED
+from app.ops.shared import LimitStore, LocalLimits, Rate, TokenBuckets
 from app.settings import Settings
 
-MAX_KEYS = 100_000  # buckets kept before full (idle) ones are dropped
+__all__ = [
+    "DemoLimit",
+    "GradingLimit",
+    "Rate",
+    "RateLimiter",
+    "TokenBuckets",
+    "client_address",
+]
 MAX_ADDRESS = 64
-
-
-@dataclass(frozen=True)
-class Rate:
-    per_second: float
-    burst: float  # bucket size in tokens: how many requests may come at once
-
-
-class TokenBuckets:
-    """Token buckets by key; ``take`` is thread-safe and O(1)."""
-
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_keys: int = MAX_KEYS):
-        self._clock = clock
-        self._max_keys = max_keys
-        self._lock = threading.Lock()
-        self._buckets: dict[Hashable, tuple[float, float, float]] = {}  # tokens, at, full at
-
-    def take(self, key: Hashable, rate: Rate) -> float:
-        """Take a token: 0.0 when granted, else the seconds until one is available."""
-        now = self._clock()
-        with self._lock:
-            tokens, at, _ = self._buckets.get(key, (rate.burst, now, now))
-            tokens = min(rate.burst, tokens + (now - at) * rate.per_second)
-            if tokens >= 1:
-                tokens, wait = tokens - 1, 0.0
-            else:
-                wait = (1 - tokens) / rate.per_second
-            self._buckets[key] = (tokens, now, now + (rate.burst - tokens) / rate.per_second)
-            if len(self._buckets) > self._max_keys:
-                self._prune(now)
-            return wait
-
-    def _prune(self, now: float) -> None:
-        self._buckets = {k: v for k, v in self._buckets.items() if v[2] > now}
-        if len(self._buckets) > self._max_keys:  # a flood of distinct keys: start over
-            self._buckets.clear()
 
 
 def client_address(scope: Scope, trust_proxy: int) -> str:
@@ -82,13 +51,22 @@ def client_address(scope: Scope, trust_proxy: int) -> str:
 class RateLimiter:
     """The rates of every (bucket, client kind) and the buckets they fill."""
 
-    def __init__(self, rates: dict[tuple[str, str], Rate], *, trust_proxy: int = 0) -> None:
+    def __init__(
+        self,
+        rates: dict[tuple[str, str], Rate],
+        *,
+        trust_proxy: int = 0,
+        store: LimitStore | None = None,
+    ) -> None:
         self.rates = rates
         self.trust_proxy = trust_proxy
-        self.buckets = TokenBuckets()
+        self.store = store if store is not None else LocalLimits()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RateLimiter | None:
+    def from_settings(
+        cls, settings: Settings, store: LimitStore | None = None
+    ) -> RateLimiter | None:
+        """The configured rates on ``store`` (default: this process's own buckets)."""
         if not settings.rate_limit_enabled:
             return None
         burst = settings.rate_limit_burst_s
@@ -102,13 +80,13 @@ class RateLimiter:
             ("demos", "user"): rate(settings.rate_limit_demos_per_user),
             ("demos", "ip"): rate(settings.rate_limit_demos_per_ip),
         }
-        return cls(rates, trust_proxy=settings.trust_proxy)
+        return cls(rates, trust_proxy=settings.trust_proxy, store=store)
 
     def check(self, bucket: str, *, user_id: int | None, scope: Scope) -> None:
         """Take a token for this client, or raise :class:`RateLimited` with Retry-After."""
         who = "user" if user_id is not None else "ip"
         key = user_id if user_id is not None else client_address(scope, self.trust_proxy)
-        wait = self.buckets.take((bucket, who, key), self.rates[bucket, who])
+        wait = self.store.take(f"rate:{bucket}:{who}:{key}", self.rates[bucket, who])
         if wait:
             RATE_LIMITED.labels(bucket, who).inc()
             retry = max(1, math.ceil(wait))

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import UTC, datetime, timedelta
 
 from pwdlib import PasswordHash
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ApiToken, User
 from app.errors import TooManyAttempts, Unauthorized, UsernameTaken
+from app.ops.shared import Hold, LimitStore, LocalLimits
 
 PASSWORD_HASH = PasswordHash.recommended()  # argon2id
 USERNAME_RULE = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
@@ -54,33 +53,46 @@ def create_user(*, session: Session, username: str, password: str) -> User:
 
 
 class LoginThrottle:
-    """Per-username failure window (per process): too many failures answer 429 for a while."""
+    """At most ``limit`` failed sign-ins per username in any ``window_s`` seconds; beyond that
+    429 until the oldest failure is ``window_s`` old.
 
-    def __init__(self, limit: int = FAILURE_LIMIT, window_s: float = FAILURE_WINDOW_S) -> None:
+    Each attempt holds one of the username's ``limit`` places for ``window_s`` seconds before
+    its password is checked (:meth:`attempt`); a failure leaves the place held, a success frees
+    them all (:meth:`succeeded`). Holding before checking means that concurrent guesses cannot
+    slip past the limit together. On PostgreSQL the places live in the table every instance
+    shares (``app/ops/shared.py``), so failures on every instance count toward one limit.
+    """
+
+    def __init__(
+        self,
+        store: LimitStore | None = None,
+        *,
+        limit: int = FAILURE_LIMIT,
+        window_s: float = FAILURE_WINDOW_S,
+    ) -> None:
+        self.store = store if store is not None else LocalLimits()
         self.limit, self.window_s = limit, window_s
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def check(self, username: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            failures = self._failures[username.lower()]
-            while failures and now - failures[0] > self.window_s:
-                failures.popleft()
-            if len(failures) >= self.limit:
-                retry = int(self.window_s - (now - failures[0])) + 1
-                raise TooManyAttempts(
-                    f"too many failed sign-ins for this username; retry in {retry} s",
-                    retry_after=retry,
-                )
+    @staticmethod
+    def _key(username: str) -> str:
+        name = username.lower()
+        if len(name) > 64:  # no account has such a name; keep the key small all the same
+            name = "sha256:" + hashlib.sha256(name.encode()).hexdigest()
+        return f"signin:{name}"
 
-    def fail(self, username: str) -> None:
-        with self._lock:
-            self._failures[username.lower()].append(time.monotonic())
+    def attempt(self, username: str) -> Hold:
+        """Hold a place for this attempt, or raise :class:`TooManyAttempts` with Retry-After."""
+        claim = self.store.hold(self._key(username), self.limit, self.window_s)
+        if isinstance(claim, Hold):
+            return claim
+        retry = max(1, math.ceil(claim))
+        raise TooManyAttempts(
+            f"too many failed sign-ins for this username; retry in {retry} s", retry_after=retry
+        )
 
-    def clear(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.lower(), None)
+    def succeeded(self, username: str) -> None:
+        """The password was right: forget the username's failures."""
+        self.store.clear(self._key(username), self.limit)
 
 
 def _digest(token: str) -> str:
@@ -91,13 +103,12 @@ def sign_in(
     *, session: Session, throttle: LoginThrottle, username: str, password: str, ttl: timedelta
 ) -> tuple[str, datetime]:
     """Check the credentials and issue a token; the same error whether or not the user exists."""
-    throttle.check(username)
+    throttle.attempt(username)  # a failure keeps the place it holds for the throttle's window
     user = session.scalar(select(User).where(User.username == username))
     valid = PASSWORD_HASH.verify(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid:
-        throttle.fail(username)
         raise Unauthorized("wrong username or password")
-    throttle.clear(username)
+    throttle.succeeded(username)
     token = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + ttl
     session.add(ApiToken(user_id=user.id, token_hash=_digest(token), expires_at=expires))

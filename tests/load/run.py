@@ -136,6 +136,8 @@ async def sign_up(base: str, users: int) -> list[str]:
             "POST", "/api/v1/auth/token", form={"username": name, "password": PASSWORD}
         )
         await conn.close()
+        if reply.status != 200:
+            raise RuntimeError(f"sign-in of {name} answered {reply.status}: {reply.body[:300]!r}")
         return reply.json()["access_token"]
 
     return list(await asyncio.gather(*(one(i) for i in range(users))))

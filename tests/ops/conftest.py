@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,3 +39,40 @@ def sign_up(client: TestClient, username: str) -> dict[str, str]:
     assert reply.status_code == 201, reply.text
     token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
     return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database for the shared-limits tests: a new database on
+    DESCENT_TEST_POSTGRES_URL's server when it is set, else a throwaway server (skipped where
+    PostgreSQL is not installed, except in CI)."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import POSTGRES
+    from tests.scale.cluster import in_ci, postgres_bin, throwaway_postgres
+
+    with contextlib.ExitStack() as stack:
+        if POSTGRES:
+            admin = POSTGRES
+        elif postgres_bin() is not None:
+            admin = stack.enter_context(throwaway_postgres()).url
+        else:
+            reason = "PostgreSQL is not installed (apt-get install postgresql)"
+            if in_ci():
+                pytest.fail(f"{reason}; CI installs it")
+            pytest.skip(reason)
+        server = make_url(admin)
+        dsn = server.set(drivername="postgresql").render_as_string(hide_password=False)
+        name = f"descent_limits_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = server.set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        try:
+            yield url
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -92,7 +92,7 @@ def test_grading_routes_time_out(
         an_open_question = client.get("/api/v1/questions?kind=open").json()["data"][0]["id"]
         start = time.monotonic()
         reply = client.post(path.format(open=an_open_question), json=body)
-    assert time.monotonic() - start < STUCK_S
+        assert time.monotonic() - start < STUCK_S  # (stopping the app waits for it: drained)
     assert_timed_out(reply, "grading-timeout")
 
 
@@ -121,7 +121,7 @@ def test_demos_time_out(make_client: ClientFactory, monkeypatch: pytest.MonkeyPa
     with make_client(demo_timeout_s=BOUND_S) as client:
         start = time.monotonic()
         reply = client.post("/api/v1/demos/lr-schedules", json={})
-    assert time.monotonic() - start < STUCK_S
+        assert time.monotonic() - start < STUCK_S
     assert_timed_out(reply, "demo-timeout")
     assert REGISTRY.get_sample_value(
         "descent_demo_runs_total", {"demo": "lr-schedules", "outcome": "timeout"}
