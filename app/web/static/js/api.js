@@ -39,8 +39,8 @@ async function startingUp(response) {
   return type === "/problems/starting";
 }
 
-export async function api(path, { method = "GET", body, form, signal, anonymous = false, token } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(path, { method = "GET", body, form, signal, anonymous = false, token, headers: extra } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   const bearer = token ?? (anonymous ? null : auth.token);
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let payload;
@@ -81,6 +81,13 @@ async function openapi() {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return { paths: {} };
+}
+
+/** A fresh Idempotency-Key (128 random bits): one per submission, so that a request sent twice
+ * is graded and stored once. */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Which optional parts of the API this server has (read from its OpenAPI document). */

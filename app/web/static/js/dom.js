@@ -9,7 +9,7 @@ export function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") el.className = value;
-    else if (key === "html") el.innerHTML = value;
+    else if (key === "html") { el.innerHTML = value; scrollBlockMath(el); }
     else if (key === "text") el.textContent = value;
     else if (key === "value") el.value = value;
     else if (key === "dataset") Object.assign(el.dataset, value);
@@ -19,6 +19,23 @@ export function h(tag, attrs = {}, ...children) {
   }
   append(el, children);
   return el;
+}
+
+const LONG_INLINE_MATH = 28;  // characters of text: an inline formula that may not fit a phone
+
+/** Each display formula in server markup, and each long inline one, goes in a box of its own
+ * that scrolls sideways when the formula is wider than the page (MathML does not break lines). */
+function scrollBlockMath(el) {
+  for (const math of el.querySelectorAll("math")) {
+    if (math.parentElement?.classList.contains("math-scroll")) continue;
+    const block = math.getAttribute("display") === "block";
+    if (!block && (math.textContent || "").length < LONG_INLINE_MATH) continue;
+    const box = document.createElement(block ? "div" : "span");
+    box.className = block ? "math-scroll" : "math-scroll inline";
+    if (block) box.tabIndex = 0;  // a scrolling box must be reachable from the keyboard
+    math.replaceWith(box);
+    box.append(math);
+  }
 }
 
 function append(el, children) {

@@ -1,5 +1,10 @@
-// A plain textarea made into a small code editor: Tab indents, Shift+Tab dedents, Enter keeps
-// the indentation; Esc then Tab leaves the editor (so keyboard users are never trapped).
+// The code editor. A textarea where Tab indents comes first (it works at once and everywhere);
+// it is then replaced by CodeMirror 6 — Python highlighting, line numbers, bracket matching —
+// from the bundle that build_web.py makes when Descent is installed. Where that bundle was not
+// built (no Node.js at install time), the textarea stays, with a one-line notice.
+// In both, Esc then Tab leaves the editor, so keyboard users are never trapped.
+
+import { assets } from "./assets.js";
 
 const INDENT = "    ";
 
@@ -28,6 +33,7 @@ function reindent(textarea, dedent) {
   textarea.setSelectionRange(start, start + changed.length);
 }
 
+/** Tab / Shift+Tab / Enter that keeps the indentation, on a plain textarea. */
 export function makeEditor(textarea) {
   let escaped = false;
   textarea.addEventListener("keydown", (event) => {
@@ -49,4 +55,64 @@ export function makeEditor(textarea) {
       insert(textarea, `\n${indent}`);
     }
   });
+}
+
+let bundle;
+
+function loadBundle(url) {
+  bundle ??= import(url).catch((err) => {
+    bundle = undefined;
+    throw err;
+  });
+  return bundle;
+}
+
+/**
+ * Make `textarea` (already in the page, labelled by the element `label`) a code editor.
+ * Returns {value, focus(), ready}: `ready` resolves to "codemirror" or "textarea" once the
+ * upgrade is done or given up; `notice(text)` is called when the plain text box stays.
+ */
+export function codeEditor(textarea, { label, onChange = () => {}, notice = () => {} }) {
+  makeEditor(textarea);
+  textarea.addEventListener("input", () => onChange(textarea.value));
+  let cm = null;
+  const editor = {
+    get value() { return cm ? cm.value : textarea.value; },
+    set value(text) {
+      if (cm) cm.value = text;
+      else textarea.value = text;
+    },
+    focus() { (cm || textarea).focus(); },
+    get kind() { return cm ? "codemirror" : "textarea"; },
+  };
+  editor.ready = (async () => {
+    const { editor: url, editor_missing: missing } = await assets();
+    if (!url) {
+      notice(missing);
+      return "textarea";
+    }
+    let module;
+    try {
+      module = await loadBundle(url);
+    } catch (err) {
+      console.warn("the code editor did not load; keeping the text box", err);
+      notice("The code editor did not load: a plain text box is used.");
+      return "textarea";
+    }
+    if (!textarea.isConnected) return "textarea";
+    const focused = document.activeElement === textarea;
+    const host = document.createElement("div");
+    host.className = "code-editor";
+    host.style.setProperty("--editor-min", `${Math.max(textarea.offsetHeight - 20, 160)}px`);
+    if (!label.id) label.id = `${textarea.id}-label`;
+    const attributes = { "aria-labelledby": label.id };
+    const described = textarea.getAttribute("aria-describedby");
+    if (described) attributes["aria-describedby"] = described;
+    cm = module.createEditor(host, { doc: textarea.value, onChange, attributes });
+    textarea.replaceWith(host);
+    label.addEventListener("click", () => cm.focus());
+    if (focused) cm.focus();
+    return "codemirror";
+  })();
+  return editor;
 }

@@ -17,6 +17,7 @@ const ROUTES = [
   [/^\/login$/, "login", ""],
 ];
 
+const CHART_PAGES = new Set(["demo", "progress"]);
 const main = document.getElementById("main");
 let renderToken = 0;
 let firstRoute = true;
@@ -41,6 +42,8 @@ async function route() {
   try {
     if (!match) throw new ApiError(404, { title: "Page not found", detail: `Nothing lives at ${pathname}.` });
     const [m, page] = match;
+    // Pages with charts: the chart library starts loading now, alongside the page's own code.
+    if (CHART_PAGES.has(page)) import("./plot.js").then((plot) => plot.loadPlotly()).catch(() => {});
     const module = await import(`./pages/${page}.js`);
     const params = m.slice(1).map(decodeURIComponent);
     const title = await module.render(view, params, new URLSearchParams(search));

@@ -27,7 +27,7 @@ export function variableList(variables) {
 export function livePreview(input, spec, { label = "Interpreted as" } = {}) {
   const el = h("div", { class: "preview", "aria-live": "polite", id: `${input.id}-preview` });
   let controller;
-  const show = (...children) => el.replaceChildren(...children);
+  const show = (...children) => el.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
   const placeholder = () => {
     el.classList.remove("error");
     show(h("span", { class: "label" }, label), h("span", { class: "muted small" }, "your formula appears here as you type"));

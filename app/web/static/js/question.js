@@ -1,6 +1,6 @@
 // One question, any kind: prompt, answer input, hints one at a time, verdict and self-rating.
 
-import { api, auth, refreshDue, ApiError } from "./api.js";
+import { api, auth, refreshDue, idempotencyKey, ApiError } from "./api.js";
 import { h, rich, clear, errorBox, announce, relative } from "./dom.js";
 import { feedbackList, verdictHead } from "./verdict.js";
 import { solutionBlock } from "./solution.js";
@@ -23,9 +23,17 @@ function attemptsPath(question) {
   return `/questions/${encodeURIComponent(question.id)}/attempts`;
 }
 
-/** The default submission: graded, and stored at once when signed in (never lost). */
+/** The default submission: graded, and stored at once when signed in (never lost); its key
+ * makes a repeat of the same request harmless. */
 function defaultSubmit(question) {
-  return (payload) => api(attemptsPath(question), { method: "POST", body: payload });
+  return (payload, key) => api(attemptsPath(question), { method: "POST", body: payload, headers: { "Idempotency-Key": key } });
+}
+
+/** A mark for a question this server cannot grade, saying what to install; null otherwise. */
+export function unavailableChip(question) {
+  if (question.available !== false) return null;
+  return h("span", { class: "chip unavailable", title: question.unavailable_reason || "" },
+    "Unavailable here", h("span", { class: "visually-hidden" }, `: ${question.unavailable_reason || ""}`));
 }
 
 /** The self-rating of a stored open answer schedules its next review. */
@@ -131,7 +139,9 @@ export async function mountQuestion(container, question, options = {}) {
   const hints = hintsBlock(question, ctx);
   const solutionBox = h("div", { class: "solution-slot", "aria-live": "polite" });
   const giveUp = giveUpButton(question, solutionBox);
-  const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, kind.submitLabel || "Check answer");
+  const idleLabel = kind.submitLabel || "Check answer";
+  const submitButton = h("button", { type: "submit", class: "btn btn-primary" }, idleLabel);
+  let inFlight = false;  // one request per action (Enter in a box and Ctrl+Enter both submit)
   const form = h("form", { class: "answer-form", novalidate: true },
     h("div", { class: "answer-area" }, input.el),
     h("div", { class: "actions" }, submitButton, hints.button, giveUp, input.extraActions || null,
@@ -144,6 +154,7 @@ export async function mountQuestion(container, question, options = {}) {
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (inFlight) return;
     const answer = input.answer();
     if (answer === null) return;  // the input explained what is missing
     const payload = {
@@ -152,12 +163,12 @@ export async function mountQuestion(container, question, options = {}) {
       time_taken_ms: Math.round(performance.now() - ctx.started),
     };
     if (question.variant != null) payload.variant = question.variant;
+    inFlight = true;
     submitButton.disabled = true;
-    const label = submitButton.textContent;
     submitButton.textContent = kind.busyLabel || "Checking…";
     clear(verdictBox);
     try {
-      const verdict = await submit(payload);
+      const verdict = await submit(payload, idempotencyKey());
       await showVerdict(verdictBox, question, kind, verdict, input, options.submit ? null : ctx);
       options.onVerdict?.(verdict);
       if (auth.signedIn) refreshDue();
@@ -165,8 +176,9 @@ export async function mountQuestion(container, question, options = {}) {
       verdictBox.append(errorBox(err));
       if (err instanceof ApiError && err.status === 503) verdictBox.append(h("p", { class: "small muted" }, "Try again in a moment."));
     } finally {
+      inFlight = false;
       submitButton.disabled = false;
-      submitButton.textContent = label;
+      submitButton.textContent = idleLabel;
     }
   });
   container.append(

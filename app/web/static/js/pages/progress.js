@@ -10,18 +10,74 @@ function stat(num, label, href) {
   return href ? h("a", { class: "stat", href, style: "text-decoration:none;color:inherit" }, body) : h("div", { class: "stat" }, body);
 }
 
+/** The learner's calendar day of a timestamp (UTC when it carries no zone), as YYYY-MM-DD. */
+function localDay(stamp) {
+  const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(stamp) ? stamp : `${stamp}Z`);
+  if (Number.isNaN(date.getTime())) return String(stamp).slice(0, 10);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
 /** Accuracy per day from the attempt history (oldest first). */
 export function daily(attempts) {
   const days = new Map();
   for (const a of attempts) {
     if (a.status === "invalid" || a.status === "error") continue;
-    const day = a.created_at.slice(0, 10);
+    const day = localDay(a.created_at);
     const d = days.get(day) || { n: 0, correct: 0 };
     d.n += 1;
     d.correct += a.correct ? 1 : 0;
     days.set(day, d);
   }
   return [...days.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+const DAY_MS = 86_400_000;
+
+/** A whole-number tick step giving at most about five ticks up to `max`. */
+export function countStep(max) {
+  const raw = Math.max(1, max / 5);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= raw);
+}
+
+/** Answers per day (bars, a day wide whatever the number of days) and accuracy (line). */
+export function accuracyFigure(per) {
+  const days = per.map(([d]) => d);
+  const counts = per.map(([, v]) => v.n);
+  const time = (day) => new Date(`${day}T12:00:00`).getTime();
+  const first = time(days[0]);
+  const last = time(days[days.length - 1]);
+  const span = Math.max(1, Math.round((last - first) / DAY_MS));
+  const pad = Math.max(1, Math.ceil((7 - span) / 2), Math.round(span * 0.04));  // at least a week shown
+  const maxCount = Math.max(...counts);
+  const step = countStep(maxCount);
+  return {
+    data: [
+      { type: "bar", name: "answers", x: days, y: counts, yaxis: "y2", width: DAY_MS * 0.7, opacity: 0.35,
+        hovertemplate: "%{x|%b %-d, %Y}: %{y} answers<extra></extra>" },
+      { type: "scatter", mode: span ? "lines+markers" : "markers", name: "accuracy", x: days,
+        y: per.map(([, v]) => Math.round((100 * v.correct) / v.n)), marker: { size: 8 },
+        hovertemplate: "%{x|%b %-d, %Y}: %{y} % correct<extra></extra>" },
+    ],
+    layout: {
+      height: 320,
+      margin: { l: 60, r: 64, t: 10, b: 40 },
+      xaxis: { type: "date", range: [first - pad * DAY_MS, last + pad * DAY_MS], tickformat: "%b %-d",
+        dtick: span <= 10 ? DAY_MS : undefined, hoverformat: "%b %-d, %Y" },
+      yaxis: { range: [0, 105], title: { text: "accuracy (%)" }, dtick: 20, fixedrange: true },
+      yaxis2: { overlaying: "y", side: "right", showgrid: false, title: { text: "answers" }, range: [0, Math.ceil((maxCount * 1.1) / step) * step],
+        dtick: step, tick0: 0, tickformat: "d", automargin: true, fixedrange: true },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}
+
+/** Topic names short enough for a phone's bar chart (the full name stays in the hover); a
+ * name whose short form another topic shares stays whole. */
+function shortNames(titles, narrow) {
+  const short = titles.map((t) => (narrow && t.length > 24 ? `${t.slice(0, 22).trimEnd()}…` : t));
+  return short.map((s, i) => (short.indexOf(s) !== short.lastIndexOf(s) ? titles[i] : s));
 }
 
 export async function render(view) {
@@ -61,21 +117,15 @@ export async function render(view) {
       per.length ? h("figure", { style: "margin:0" }, accuracyChart) : h("p", { class: "muted" }, "Answer a few questions to see your accuracy here.")));
 
   const ordered = [...topics].reverse();
+  const narrow = masteryChart.clientWidth < 640;
   await drawFigure(masteryChart, {
-    data: [{ type: "bar", orientation: "h", x: ordered.map((t) => Math.round(t.mastery * 100)), y: ordered.map((t) => t.title),
+    data: [{ type: "bar", orientation: "h", x: ordered.map((t) => Math.round(t.mastery * 100)), y: shortNames(ordered.map((t) => t.title), narrow),
+      customdata: ordered.map((t) => t.title),
       marker: { color: ordered.map((t) => (t.mastery >= 0.8 ? "#22a35a" : t.mastery >= 0.5 ? "#d9a21b" : "#6d6ae8")) },
-      hovertemplate: "%{y}: %{x} %<extra></extra>" }],
-    layout: { height: Math.max(360, 26 * topics.length + 80), margin: { l: 250, t: 10 }, xaxis: { range: [0, 100], title: { text: "mastery (%)" } }, yaxis: { automargin: true } },
+      hovertemplate: "%{customdata}: %{x} %<extra></extra>" }],
+    layout: { height: Math.max(360, 26 * topics.length + 90), margin: { l: 10, r: 16, t: 10, b: 56 },
+      xaxis: { range: [0, 100], title: { text: "mastery (%)" }, fixedrange: true }, yaxis: { automargin: true, fixedrange: true } },
   });
-  if (per.length) {
-    await drawFigure(accuracyChart, {
-      data: [
-        { type: "bar", name: "answers", x: per.map(([d]) => d), y: per.map(([, v]) => v.n), yaxis: "y2", opacity: 0.35, hovertemplate: "%{x}: %{y} answers<extra></extra>" },
-        { type: "scatter", mode: "lines+markers", name: "accuracy", x: per.map(([d]) => d), y: per.map(([, v]) => Math.round((100 * v.correct) / v.n)), hovertemplate: "%{x}: %{y} %<extra></extra>" },
-      ],
-      layout: { height: 320, margin: { t: 10 }, xaxis: { type: "category" }, yaxis: { range: [0, 105], title: { text: "accuracy (%)" } },
-        yaxis2: { overlaying: "y", side: "right", showgrid: false, title: { text: "answers" } }, legend: { orientation: "h", y: -0.2 } },
-    });
-  }
+  if (per.length) await drawFigure(accuracyChart, accuracyFigure(per));
   return "Progress";
 }

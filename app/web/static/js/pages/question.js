@@ -2,7 +2,7 @@
 
 import { api, topics as allTopics } from "../api.js";
 import { h, kindChip, difficulty } from "../dom.js";
-import { mountQuestion } from "../question.js";
+import { mountQuestion, unavailableChip } from "../question.js";
 import { askCard } from "../ask.js";
 import { questionStates, stateMark } from "./topic.js";
 
@@ -33,7 +33,7 @@ export async function render(view, [questionId], query) {
   const article = h("article", {},
     h("p", { class: "crumbs" }, h("a", { href: "/" }, "Topics"), " / ", h("a", { href: `/topics/${question.topic}` }, topicTitle)),
     h("h1", {}, question.title),
-    h("div", { class: "row" }, kindChip(question.kind), difficulty(question.difficulty),
+    h("div", { class: "row" }, kindChip(question.kind), difficulty(question.difficulty), unavailableChip(question),
       question.variant != null ? h("span", { class: "chip", title: "The numbers are drawn for you; the link keeps this draw" }, `variant ${question.variant}`) : null),
     body, nextBox);
   await mountQuestion(body, question);
@@ -44,7 +44,7 @@ export async function render(view, [questionId], query) {
       h("h2", { class: "small" }, h("a", { href: `/topics/${question.topic}` }, topicTitle)),
       h("ul", {}, siblings.map((q) => h("li", { class: "row", style: "flex-wrap:nowrap;gap:0.3rem" },
         stateMark(states.get(q.id)),
-        q.id === question.id ? h("strong", { "aria-current": "page" }, q.title) : h("a", { href: `/questions/${q.id}` }, q.title))))),
+        q.id === question.id ? h("strong", { "aria-current": "page" }, q.title) : h("a", { href: `/questions/${q.id}` }, q.title), unavailableChip(q))))),
     ask);
   view.append(h("div", { class: "with-aside" }, article, aside));
   return question.title;

@@ -2,7 +2,7 @@
 
 import { api, auth } from "../api.js";
 import { h, clear, kindChip, relative, pct } from "../dom.js";
-import { mountQuestion } from "../question.js";
+import { mountQuestion, unavailableChip } from "../question.js";
 
 function signInPrompt(what) {
   return h("div", { class: "notice" }, h("p", {}, `Sign in to ${what}.`),
@@ -25,7 +25,7 @@ export async function render(view) {
   const stage = h("div", { class: "review-stage" });
   const list = h("ol", { class: "qlist", "aria-label": "Due questions" }, queue.map((c, i) => h("li", { dataset: { question: c.question } },
     h("span", { class: "state" }, String(i + 1)),
-    h("a", { href: `/questions/${c.question}` }, c.title), kindChip(c.kind),
+    h("a", { href: `/questions/${c.question}` }, c.title), kindChip(c.kind), unavailableChip(c),
     h("span", { class: "small muted" }, `due ${relative(c.due)} · recall ${pct(c.retrievability)}`))));
   let position = 0;
 

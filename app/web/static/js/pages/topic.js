@@ -3,6 +3,7 @@
 import { api, auth, demos as allDemos, topics as allTopics } from "../api.js";
 import { h, rich, kindChip, difficulty } from "../dom.js";
 import { askCard } from "../ask.js";
+import { unavailableChip } from "../question.js";
 
 const KIND_ORDER = ["open", "choice", "numeric", "expression", "derivation", "code"];
 
@@ -56,7 +57,7 @@ function questionList(questions, states) {
   return h("ul", { class: "qlist" }, sorted.map((q) => h("li", { id: `question-${q.id}` },
     stateMark(states.get(q.id)),
     h("a", { href: `/questions/${q.id}` }, q.title),
-    kindChip(q.kind), difficulty(q.difficulty))));
+    kindChip(q.kind), difficulty(q.difficulty), unavailableChip(q))));
 }
 
 export async function render(view, [topicId]) {
@@ -94,7 +95,7 @@ export async function render(view, [topicId]) {
       h("h2", { id: "formulas-h" }, "Formulas"),
       h("div", { class: "grid" }, topic.formulas.map((f, i) => h("figure", { class: "card formula", id: `formula-${i + 1}`, style: "margin:0" },
         h("h3", {}, f.name),
-        rich(f.mathml, "div"),
+        rich(f.mathml, "div", { class: "math-scroll", tabindex: "0", role: "group", "aria-label": f.name }),
         rich(f.caption.html, "figcaption", { class: "caption" }))))) : null,
     topic.demos.length ? h("section", { "aria-labelledby": "demos-h" },
       h("h2", { id: "demos-h" }, "See it run"),
