@@ -24,7 +24,6 @@ from engine.kinds import NotGradable
 from engine.sandbox import RuntimeUnavailable, SandboxBusy, SandboxDisabled
 
 PROBLEM_JSON = "application/problem+json"
-DISABLED_RETRY_AFTER_S = 3600  # code execution off, or PyTorch missing: not coming back soon
 log = logging.getLogger("descent")
 
 
@@ -78,6 +77,14 @@ class CheckTimeout(DescentError):
     """A notebook's capstone check took longer than its bound and was abandoned."""
 
 
+class IdempotencyKeyReused(DescentError):
+    """An ``Idempotency-Key`` sent again with a different request than the first time."""
+
+
+class InvalidBody(DescentError):
+    """A body that is readable but not what the operation expects (says what it expects)."""
+
+
 @dataclass(frozen=True)
 class Http:
     """How one error class is answered."""
@@ -93,10 +100,6 @@ def _retry_after(exc: Any) -> dict[str, str]:
     return {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else {}
 
 
-def _disabled(_: Any) -> dict[str, str]:
-    return {"Retry-After": str(DISABLED_RETRY_AFTER_S)}
-
-
 HTTP_ERRORS: dict[type[Exception], Http] = {
     NotFound: Http(404, "not-found", "Not found"),
     UnknownDemo: Http(404, "not-found", "Not found"),
@@ -105,6 +108,8 @@ HTTP_ERRORS: dict[type[Exception], Http] = {
     ),
     UsernameTaken: Http(409, "username-taken", "Username taken"),
     InterviewClosed: Http(409, "interview-finished", "Interview finished"),
+    IdempotencyKeyReused: Http(422, "idempotency-key-reused", "Idempotency key reused"),
+    InvalidBody: Http(422, "invalid-request", "Invalid request"),
     InvalidTarget: Http(422, "invalid-target", "Invalid target"),
     InvalidParams: Http(
         422, "invalid-demo-params", "Invalid demo parameters", detail=lambda e: str(e)
@@ -125,18 +130,18 @@ HTTP_ERRORS: dict[type[Exception], Http] = {
         headers=_retry_after,
         detail=lambda e: f"every code runner is busy; retry in {e.retry_after} s",
     ),
+    # Not coming back by waiting: the server lacks a package or cannot confine code. 501, not
+    # 503, and no Retry-After; the detail says what to install or change.
     RuntimeUnavailable: Http(
-        503,
+        501,
         "code-runtime-unavailable",
-        "Code runtime unavailable",
-        headers=_disabled,
+        "Code runtime not installed",
         detail=lambda e: f"this question cannot be answered on this server: {e}",
     ),
     SandboxDisabled: Http(
-        503,
+        501,
         "code-execution-disabled",
         "Code execution disabled",
-        headers=_disabled,
         detail=lambda e: f"code execution is disabled on this server: {e}",
     ),
 }
@@ -184,23 +189,115 @@ async def _mapped_error(request: Request, exc: Exception) -> JSONResponse:
     return response if response is not None else await _unexpected(request, exc)
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+# json's messages, and what the parser expected at that point in plain words.
+_JSON_EXPECTED = {
+    "Expecting ',' delimiter": "a comma before the next item, or the closing } or ]",
+    "Expecting ':' delimiter": "a colon after the property name",
+    "Expecting property name enclosed in double quotes": (
+        "a property name in double quotes (not single quotes, not a bare name, and no comma"
+        " before a closing })"
+    ),
+    "Expecting value": (
+        "a value: a string in double quotes, a number, an object, an array, true, false or null"
+        " (and no comma before a closing ])"
+    ),
+    "Extra data": "the end of the body: it holds one JSON value and then more text",
+    "Unterminated string starting at": "a closing double quote for the string that starts here",
+    "Invalid control character at": "no raw line break or tab inside a string: write \\n or \\t",
+    "Invalid \\escape": 'a valid escape after the backslash: \\\\, \\", \\n, \\t or \\uXXXX',
+    "Invalid \\uXXXX escape": "four hexadecimal digits after \\u",
+}
+_EXCERPT = 24  # characters shown on each side of a JSON error
+
+
+def _printable(text: str) -> str:
+    return "".join(" " if ord(ch) < 0x20 else ch for ch in text)
+
+
+def _json_problem(error: dict[str, Any], document: Any) -> JSONResponse:
+    """400 for a body that is not JSON: where (line, column) and what the parser expected."""
+    text = document if isinstance(document, str) else ""
+    loc = error.get("loc", ())
+    position = loc[-1] if loc and isinstance(loc[-1], int) else 0
+    position = max(0, min(position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    message = str((error.get("ctx") or {}).get("error", "")) or "JSON decode error"
+    expected = _JSON_EXPECTED.get(message, message[0].lower() + message[1:])
+    start, end = max(0, position - _EXCERPT), min(len(text), position + _EXCERPT)
+    excerpt = (
+        ("…" if start else "")
+        + _printable(text[start:position])
+        + "⟨here⟩"
+        + _printable(text[position:end])
+        + ("…" if end < len(text) else "")
+    )
+    detail = (
+        f"the body is not valid JSON: at line {line}, column {column} (character {position})"
+        f" the parser expected {expected} — {excerpt}"
+    )
+    return problem(
+        400,
+        "Malformed JSON",
+        detail,
+        code="malformed-json",
+        errors=[
+            {
+                "loc": ["body"],
+                "msg": message,
+                "type": "json_invalid",
+                "line": line,
+                "column": column,
+                "position": position,
+                "expected": expected,
+            }
+        ],
+    )
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def _body_hint(request: Request, err: dict[str, Any]) -> str | None:
+    """A plain sentence for the two ways a whole body goes wrong: none, or not sent as JSON."""
+    if tuple(err.get("loc", ())) != ("body",):
+        return None
+    if err.get("type") == "missing":
+        return "the request has no body: send a JSON object with Content-Type: application/json"
+    content_type = request.headers.get("content-type", "")
+    if not _is_json(content_type):
+        sent = content_type.split(";", 1)[0] or "no Content-Type"
+        return (
+            f"the body was sent as {sent}: send a JSON object with"
+            " Content-Type: application/json"
+        )
+    return None
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    raw = exc.errors()
+    broken = next((e for e in raw if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        return _json_problem(broken, exc.body)
     errors = [
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors()
+        for err in raw
     ]
+    hint = next((h for h in (_body_hint(request, e) for e in raw) if h), None)
     where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
     return problem(
         422,
         "Invalid request",
-        where or "the request is not valid",
+        hint or where or "the request is not valid",
         code="invalid-request",
         errors=errors,
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     try:
         title = HTTPStatus(exc.status_code).phrase
@@ -233,5 +330,5 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(error, _mapped_error)
     app.add_exception_handler(DescentError, _mapped_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -31,6 +31,7 @@ from app.errors import install_error_handlers
 from app.ops import install as ops
 from app.schemas import Problem
 from app.services import code_runner
+from app.services.attempts import ReplayCache
 from app.services.auth import LoginThrottle
 from app.services.catalog import Catalog, JsonCache
 from app.settings import Settings, get_settings
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(code_runner.start_and_report)  # logs the active isolation layers
         yield
+        await run_in_threadpool(ops.shutdown, app)  # abandoned gradings end, shared limits close
         engine.dispose()
 
     app = FastAPI(
@@ -86,6 +88,8 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
         summary="Interview practice for ML loss functions and optimization.",
         lifespan=lifespan,
         responses={404: {"model": Problem}, 422: {"model": Problem}},
+        docs_url=None,  # /docs and /redoc are served from installed assets (routes/web.py)
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.catalog = Catalog(content)
@@ -96,7 +100,8 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     install_error_handlers(app)
     responses.install(app)  # problems documented as problem+json, 400/401/413 by rule
     ops.install(app, settings)  # body and rate limits, request ids, logs, /metrics
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(app.state.limits)  # shared on PostgreSQL
+    app.state.replays = ReplayCache()  # anonymous attempts' Idempotency-Keys (attempts.py)
     routers = (
         topics.router,
         questions.router,
@@ -111,7 +116,7 @@ def create_app(settings: Settings | None = None, content: ContentSet | None = No
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
-    app.add_api_route("/healthz", health.healthz, methods=["GET"], include_in_schema=False)
+    app.include_router(health.probes)  # /healthz, /healthz/live, /healthz/ready for balancers
 
     web.install(app, api_prefix=API_PREFIX)  # the browser app at / and every deep link
 

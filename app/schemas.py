@@ -103,17 +103,25 @@ class FormulaRead(BaseModel):
     caption: RichText
 
 
-class QuestionSummary(BaseModel):
+class Availability(BaseModel):
+    """Whether this server can grade a question (PyTorch questions need PyTorch installed)."""
+
+    available: bool = Field(
+        default=True, description="False when this server cannot grade answers to it."
+    )
+    unavailable_reason: str | None = Field(
+        default=None,
+        description="Why it cannot be answered on this server and what to install"
+        " (e.g. `pip install torch==2.13.0`); null when it can.",
+    )
+
+
+class QuestionSummary(Availability):
     id: str
     topic: str
     kind: Kind
     title: str
     difficulty: int
-    unavailable: str | None = Field(
-        default=None,
-        description="Why it cannot be answered on this server (e.g. PyTorch is not installed);"
-        " null when it can.",
-    )
 
 
 class TopicSummary(BaseModel):
@@ -306,6 +314,16 @@ class UserCreate(TextInput):
         return self
 
 
+class SignIn(TextInput):
+    """Credentials for ``POST /auth/token``, as an OAuth2 password form or as JSON."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    grant_type: Literal["password"] | None = Field(
+        default=None, description="OAuth2 clients send `password`; it may be left out."
+    )
+
+
 class UserRead(BaseModel):
     id: int
     username: str
@@ -340,7 +358,7 @@ class AttemptRead(BaseModel):
         return _without_surrogates(value)
 
 
-class DueCard(BaseModel):
+class DueCard(Availability):
     question: str
     topic: str
     title: str
@@ -490,10 +508,23 @@ class VariableIn(BaseModel):
     domain: Domain = "real"
 
 
+DefinedName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=40)]
+Definitions = Annotated[
+    dict[DefinedName, Annotated[str, Field(max_length=2000)]],
+    Field(
+        default={},
+        max_length=20,
+        description="Names the question defines, in order (`yhat: X beta`): an answer may use"
+        " them, and each reads as the formula it stands for.",
+    ),
+]
+
+
 class ParseRequest(TextInput):
     text: str = Field(max_length=MAX_BODY_TEXT, examples=["-2/n * X^T (y - X beta)"])
     syntax: Syntax = "auto"
     variables: dict[VarName, VariableIn] = Field(default={}, max_length=50)
+    definitions: Definitions
 
 
 class ParseError(BaseModel):
@@ -524,6 +555,7 @@ class CheckRequest(TextInput):
         default=None, max_length=100
     )
     variables: dict[VarName, VariableIn] = Field(default={}, max_length=50)
+    definitions: Definitions
     syntax: Syntax = "auto"
     mistakes: list[MistakeIn] = Field(default=[], max_length=20)
 
@@ -568,7 +600,7 @@ class AskAnswer(BaseModel):
     score: float = Field(description="Relevance in (0, 1.25]; compare within one response only.")
 
 
-class AskQuestion(BaseModel):
+class AskQuestion(Availability):
     id: str
     topic: str
     kind: Kind
@@ -581,7 +613,22 @@ class AskDemo(BaseModel):
     title: str
 
 
+class AskTopic(BaseModel):
+    id: str
+    title: str
+
+
 class AskRead(BaseModel):
+    covered: bool = Field(
+        default=True,
+        description="False when the material does not answer the doubt (it is off the"
+        " subject, or about a neighbouring subject such as transformers): then `answers` is"
+        " empty and `hint` says so.",
+    )
+    nearest_topics: list[AskTopic] = Field(
+        default_factory=list,
+        description="When not covered: the topics that come nearest (at most 3), if any.",
+    )
     answers: list[AskAnswer] = Field(
         default_factory=list, description="Best passages first (at most 5)."
     )
@@ -589,7 +636,9 @@ class AskRead(BaseModel):
         default_factory=list, description="Practice questions on the same idea."
     )
     demos: list[AskDemo] = Field(default_factory=list, description="Demos that show it.")
-    hint: str | None = Field(default=None, description="How to ask, when nothing matched.")
+    hint: str | None = Field(
+        default=None, description="When nothing answers: why, and how to ask instead."
+    )
 
 
 # -- demos ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from app import schemas as s
 from app.services import learners
 from app.services.catalog import Catalog
 from content.passages import demo_refs
-from engine.assist import AssistIndex, Hit, Result, rank_demos
+from engine.assist import OUTSIDE_NAMES, AssistIndex, Hit, Result, rank_demos
 from engine.kinds import RichText
 from engine.mathtext import render_text
 
@@ -20,6 +20,23 @@ UNKNOWN_HINT = (
     "None of those words appear in Descent's material. Name the loss, optimizer, symbol or "
     f"training problem you mean, e.g. {EXAMPLES}"
 )
+SCOPE = "Descent's material covers loss functions, optimizers and regularization"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def not_covered_hint(result: Result, titles: list[str]) -> str:
+    """Plain words for a doubt the material does not answer, naming the nearest topics."""
+    if result.outside:
+        subject = _listed([OUTSIDE_NAMES.get(o, o) for o in result.outside])
+        head = f"That is not covered: {SCOPE}, not {subject}."
+        near = f" They come up in passing in {_listed(titles)}." if titles else ""
+    else:
+        head = f"That is not covered by the material: {SCOPE}."
+        near = f" The nearest topics are {_listed(titles)}." if titles else ""
+    return f"{head}{near} Ask about a loss, an optimizer or a training problem, e.g. {EXAMPLES}"
 
 
 @lru_cache(maxsize=4096)
@@ -43,13 +60,15 @@ def _answer(catalog: Catalog, hit: Hit) -> s.AskAnswer:
 
 def _question(catalog: Catalog, hit: Hit) -> s.AskQuestion:
     p = hit.passage
-    kind = catalog.question_model(p.question or "").kind
+    summary = catalog.summary(p.question or "")
     return s.AskQuestion(
         id=p.question or "",
         topic=p.topic,
-        kind=kind,
+        kind=summary.kind,
         title=p.title,
         prompt=RichText(text=p.text, html=_html(p.text)),
+        available=summary.available,
+        unavailable_reason=summary.unavailable_reason,
     )
 
 
@@ -76,8 +95,14 @@ def ask(
         else frozenset()
     )
     result = assist.search(body.question, topic=body.topic, unlocked=unlocked)
+    if not result.covered:
+        nearest = [s.AskTopic(id=t, title=catalog.topic(t).title) for t in result.nearest]
+        hint = not_covered_hint(result, [t.title for t in nearest])
+        return s.AskRead(covered=False, nearest_topics=nearest, hint=hint)
     if result.empty:
-        return s.AskRead(hint=UNKNOWN_HINT if body.question.strip() else BLANK_HINT)
+        if not body.question.strip():
+            return s.AskRead(hint=BLANK_HINT)
+        return s.AskRead(covered=False, hint=UNKNOWN_HINT)
     return s.AskRead(
         answers=[_answer(catalog, h) for h in result.answers],
         questions=[_question(catalog, h) for h in result.questions],

@@ -65,6 +65,7 @@ class Catalog:
             raise ValueError("cannot serve invalid content; run `descent content check`")
         self.content = content
         sources = seed_sections()
+        missing = {qid: get_kind(q.kind).unavailable(q) for qid, q in content.questions.items()}
         self._question_summaries = {
             qid: s.QuestionSummary(
                 id=qid,
@@ -72,7 +73,8 @@ class Catalog:
                 kind=q.kind,
                 title=_short_title(q),
                 difficulty=q.difficulty,
-                unavailable=get_kind(q.kind).unavailable(q),
+                available=missing[qid] is None,
+                unavailable_reason=missing[qid],
             )
             for qid, q in content.questions.items()
         }
@@ -136,14 +138,16 @@ class Catalog:
             ) from None
 
     def questions(
-        self, *, topic: str | None = None, kind: str | None = None
+        self, *, topic: str | None = None, kind: str | None = None, available: bool | None = None
     ) -> list[s.QuestionSummary]:
         if topic is not None:
             self.topic(topic)
         return [
             q
             for q in self._question_summaries.values()
-            if (topic is None or q.topic == topic) and (kind is None or q.kind == kind)
+            if (topic is None or q.topic == topic)
+            and (kind is None or q.kind == kind)
+            and (available is None or q.available == available)
         ]
 
     def question_model(self, question_id: str) -> Question:
@@ -153,6 +157,11 @@ class Catalog:
             raise NotFound(
                 f"no question with id {question_id!r}; GET /api/v1/questions lists them"
             ) from None
+
+    def summary(self, question_id: str) -> s.QuestionSummary:
+        """A question's summary (title, kind, whether this server can grade it)."""
+        self.question_model(question_id)  # a 404 problem for an unknown id
+        return self._question_summaries[question_id]
 
     def question(self, question_id: str, variant: int | None = None) -> s.QuestionRead:
         """The question as served; a randomised one is drawn for ``variant`` (random if None)."""
@@ -196,13 +205,25 @@ class JsonCache:
             if not _randomised(q)
         }
         summaries = catalog.questions()
-        self._summaries = [(q.topic, q.kind, q.model_dump_json().encode()) for q in summaries]
+        self._summaries = [
+            (q.topic, q.kind, q.available, q.model_dump_json().encode()) for q in summaries
+        ]
 
-    def questions(self, *, topic: str | None, kind: str | None, limit: int, offset: int) -> bytes:
+    def questions(
+        self,
+        *,
+        topic: str | None,
+        kind: str | None,
+        limit: int,
+        offset: int,
+        available: bool | None = None,
+    ) -> bytes:
         matching = [
             raw
-            for t, k, raw in self._summaries
-            if (topic is None or t == topic) and (kind is None or k == kind)
+            for t, k, a, raw in self._summaries
+            if (topic is None or t == topic)
+            and (kind is None or k == kind)
+            and (available is None or a == available)
         ]
         page = b",".join(matching[offset : offset + limit])
         return b'{"data":[' + page + b'],"count":' + str(len(matching)).encode() + b"}"

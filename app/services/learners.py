@@ -26,9 +26,11 @@ def record_attempt(
     verdict: s.VerdictBase,
     interview_id: int | None = None,
     commit: bool = True,
+    idempotency_key: str | None = None,
 ) -> Attempt:
     """Store a graded attempt and let it review the question's card, in one transaction (the
-    caller's, with ``commit=False``)."""
+    caller's, with ``commit=False``). An ``idempotency_key`` the learner already used raises
+    IntegrityError at the insert, before the review."""
     now = datetime.now(UTC)
     attempt = Attempt(
         user_id=user_id,
@@ -44,6 +46,7 @@ def record_attempt(
         hints_used=submission.hints_used,
         self_rating=submission.self_rating,
         interview_id=interview_id,
+        idempotency_key=idempotency_key,
         created_at=now,
     )
     session.add(attempt)

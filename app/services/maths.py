@@ -6,6 +6,8 @@ from app import schemas as s
 from app.errors import InvalidTarget
 from app.ops.bounded import graded
 from engine.expr import ExprError, Problem, VarSpec, grade_derivation, grade_expression, parse
+from engine.expr.ast import Node
+from engine.expr.front import parse_definitions
 from engine.verdict import Verdict
 
 
@@ -13,13 +15,32 @@ def _variables(variables: dict[str, s.VariableIn]) -> dict[str, VarSpec]:
     return {name: VarSpec(tuple(v.shape), v.domain) for name, v in variables.items()}
 
 
+def _definitions(
+    request: s.ParseRequest | s.CheckRequest, variables: dict[str, VarSpec]
+) -> dict[str, Node]:
+    """The request's defined names, read; a definition that cannot be read is the request's
+    fault, said as such (422), never an answer's."""
+    try:
+        return parse_definitions(
+            list(request.definitions.items()), syntax=request.syntax, variables=variables
+        )
+    except ExprError as exc:
+        raise InvalidTarget(
+            f"a definition cannot be read: {exc.message}",
+            errors=[{"loc": ["body", "definitions"], "msg": exc.message, "type": exc.code}],
+        ) from None
+
+
 def _read(request: s.ParseRequest) -> s.ParseResult:
+    variables = _variables(request.variables)
+    definitions = _definitions(request, variables)
     try:
         parsed = parse(
             request.text,
             syntax=request.syntax,
-            variables=_variables(request.variables),
+            variables=variables,
             strict=bool(request.variables),
+            definitions=definitions,
         )
     except ExprError as exc:
         error = s.ParseError(message=exc.message, position=exc.position, excerpt=exc.excerpt())
@@ -44,6 +65,7 @@ def read(*, request: s.ParseRequest, timeout: float) -> s.ParseResult:
 
 def check(*, request: s.CheckRequest, timeout: float) -> s.VerdictBase:
     """Check one formula, or the lines of a derivation, against the request's own target."""
+    _definitions(request, _variables(request.variables))
     problem = Problem.build(
         variables=_variables(request.variables),
         expected=request.expected,
@@ -51,6 +73,7 @@ def check(*, request: s.CheckRequest, timeout: float) -> s.VerdictBase:
         wrt=request.wrt,
         syntax=request.syntax,
         mistakes=[(m.answer, m.message, "known-mistake") for m in request.mistakes],
+        definitions=list(request.definitions.items()),
     )
     steps = request.steps
 

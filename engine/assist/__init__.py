@@ -9,9 +9,11 @@ letters and LaTeX into words, stem, drop fillers and add subject concepts (``wei
 from engine.assist.analyze import terms
 from engine.assist.demos import DEMO, DemoRef, rank_demos
 from engine.assist.index import QUESTION, AssistIndex, Hit, Passage, Result
+from engine.assist.synonyms import OUTSIDE_NAMES
 
 __all__ = [
     "DEMO",
+    "OUTSIDE_NAMES",
     "QUESTION",
     "AssistIndex",
     "DemoRef",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from engine.assist.synonyms import CONCEPTS, STOPWORDS
+from engine.assist.synonyms import CONCEPTS, OUTSIDE, STOPWORDS
 from engine.textnorm import GREEK, stem
 
 CONCEPT_PREFIX = "~"
@@ -70,9 +70,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
-def _compile_concepts() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for concept, phrases in CONCEPTS.items():
+Phrases = dict[str, list[tuple[tuple[str, ...], str]]]
+
+
+def _compile_concepts(table: dict[str, tuple[str, ...]] = CONCEPTS) -> Phrases:
+    by_first: Phrases = {}
+    for concept, phrases in table.items():
         for phrase in phrases:
             stems = tuple(_stem(w) for w in words(phrase))
             if stems:
@@ -83,19 +86,25 @@ def _compile_concepts() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 
 _PHRASES = _compile_concepts()
+_OUTSIDE = _compile_concepts(OUTSIDE)
+
+
+def _spans(stems: list[str], phrases: Phrases) -> list[tuple[str, int, int]]:
+    """(concept, start, end) for every phrase occurrence; overlaps of one concept count once."""
+    found: list[tuple[str, int, int]] = []
+    covered_until: dict[str, int] = {}
+    for i, first in enumerate(stems):
+        for phrase, concept in phrases.get(first, ()):
+            end = i + len(phrase)
+            if tuple(stems[i:end]) == phrase and covered_until.get(concept, -1) <= i:
+                found.append((concept, i, end))
+                covered_until[concept] = end
+    return found
 
 
 def _concepts(stems: list[str]) -> list[str]:
     """Concept tokens for every phrase occurrence; overlapping matches of one concept count once."""
-    found: list[str] = []
-    covered_until: dict[str, int] = {}
-    for i, first in enumerate(stems):
-        for phrase, concept in _PHRASES.get(first, ()):
-            end = i + len(phrase)
-            if tuple(stems[i:end]) == phrase and covered_until.get(concept, -1) <= i:
-                found.append(CONCEPT_PREFIX + concept)
-                covered_until[concept] = end
-    return found
+    return [CONCEPT_PREFIX + concept for concept, _, _ in _spans(stems, _PHRASES)]
 
 
 def terms(text: str) -> list[str]:
@@ -114,3 +123,32 @@ def terms(text: str) -> list[str]:
         if len(w) > 1 and w not in STOPWORDS and w not in _LATEX_NOISE
     ]
     return plain + _concepts(stems)
+
+
+def outside_subjects(text: str) -> tuple[str, ...]:
+    """The neighbouring subjects (``OUTSIDE``) that ``text`` mentions.
+
+    >>> outside_subjects("Transformers are trained with AdamW and warmup")
+    ('transformers',)
+    """
+    stems = [_stem(w) for w in words(text)]
+    return tuple(dict.fromkeys(concept for concept, _, _ in _spans(stems, _OUTSIDE)))
+
+
+def outside(text: str) -> tuple[tuple[str, ...], list[str]]:
+    """The neighbouring subjects the material does not teach that ``text`` names, and the index
+    terms of the rest of it (the outside phrases taken out: "gradient" in "gradient boosting"
+    is not the material's gradient).
+
+    >>> outside("what is gradient boosting in XGBoost")
+    (('trees',), [])
+    >>> outside("why warm up the lr when training a transformer")[0]
+    ('transformers',)
+    """
+    raw = words(text)
+    away = _spans([_stem(w) for w in raw], _OUTSIDE)
+    if not away:
+        return (), terms(text)
+    taken = {i for _, start, end in away for i in range(start, end)}
+    rest = " ".join(w for i, w in enumerate(raw) if i not in taken)
+    return tuple(dict.fromkeys(concept for concept, _, _ in away)), terms(rest)

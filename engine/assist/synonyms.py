@@ -130,6 +130,46 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
+# Subjects next to the material that it does not teach. A doubt that names one of them and
+# none of the material's own subjects is answered "not covered" (with the topics that mention
+# it), rather than with passages that mention it in passing ("Transformers are trained with
+# AdamW"). A map of the neighbourhood, written before the off-topic benchmark cases.
+# fmt: off
+OUTSIDE: dict[str, tuple[str, ...]] = {
+    "transformers": ("transformer", "transformers", "attention", "self attention",
+                     "multi head", "positional encoding", "encoder decoder", "bert", "gpt",
+                     "llm", "llms", "large language model", "language model", "tokenizer",
+                     "tokenize", "tokenization", "word embedding", "word2vec", "glove",
+                     "prompt engineering", "fine tuning", "fine tune", "lora", "rag"),
+    "convnets": ("convolutional", "convolution", "cnn", "cnns", "convnet", "resnet", "pooling",
+                 "max pooling", "feature map", "object detection", "image segmentation", "yolo"),
+    "recurrent": ("recurrent", "rnn", "rnns", "lstm", "gru", "backpropagation through time",
+                  "bptt", "seq2seq"),
+    "generative": ("gan", "gans", "generative adversarial", "generator", "discriminator",
+                   "diffusion model", "diffusion models", "autoencoder", "vae",
+                   "variational autoencoder", "normalizing flow"),
+    "trees": ("decision tree", "decision trees", "random forest", "random forests",
+              "gradient boosting", "boosted trees", "xgboost", "lightgbm", "catboost", "bagging"),
+    "unsupervised": ("clustering", "k means", "kmeans", "pca", "principal component",
+                     "principal components", "dimensionality reduction", "t sne", "tsne", "umap",
+                     "dbscan", "gaussian mixture"),
+    "reinforcement": ("reinforcement learning", "bellman", "q learning", "policy gradient",
+                      "markov decision", "reward function"),
+    "engineering": ("docker", "kubernetes", "deploy", "deployment", "sql", "pandas",
+                    "dataframe", "web server", "cloud"),
+}
+OUTSIDE_NAMES: dict[str, str] = {
+    "transformers": "transformers and language models",
+    "convnets": "convolutional networks",
+    "recurrent": "recurrent networks (RNN, LSTM)",
+    "generative": "generative models (GANs, diffusion, autoencoders)",
+    "trees": "tree models (decision trees, forests, boosting)",
+    "unsupervised": "unsupervised learning (clustering, PCA)",
+    "reinforcement": "reinforcement learning",
+    "engineering": "software engineering and deployment",
+}
+# fmt: on
+
 # Words that carry no topic on their own: question words, filler and the vocabulary of asking.
 _FILLERS = """
     a about above after again against all also am an and any are aren as at be because been

@@ -162,3 +162,22 @@ def test_a_learner_sees_the_model_answer_of_a_question_they_attempted(
 def test_a_bad_token_is_401_not_anonymous(client: TestClient) -> None:
     response = client.post(ASK, json={"question": "adam"}, headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401
+
+
+def test_an_off_topic_doubt_is_not_covered_in_plain_words(client: TestClient) -> None:
+    body = ask(client, "what's a transformer")
+    assert body["covered"] is False
+    assert body["answers"] == body["questions"] == body["demos"] == []
+    assert body["hint"].startswith("That is not covered")
+    assert "transformers" in body["hint"]
+    nearest = body["nearest_topics"]
+    assert 1 <= len(nearest) <= 3 and "lr-schedules" in [t["id"] for t in nearest]
+    assert all(t["title"] in body["hint"] for t in nearest)
+    pizza = ask(client, "best pizza in Rome")
+    assert pizza["covered"] is False and pizza["nearest_topics"] == [] and pizza["answers"] == []
+
+
+def test_an_on_topic_doubt_is_covered(client: TestClient) -> None:
+    body = ask(client, "why warm up the lr at the start of training a transformer")
+    assert body["covered"] is True and body["nearest_topics"] == [] and body["hint"] is None
+    assert body["answers"][0]["topic"] == "lr-schedules"

@@ -1,4 +1,5 @@
-"""POST /questions/code-…/attempts: judged in the sandbox; busy or disabled runners give 503."""
+"""POST /questions/code-…/attempts: judged in the sandbox; busy runners give 503 (retry),
+disabled code execution 501 (no point retrying)."""
 
 from __future__ import annotations
 
@@ -111,14 +112,14 @@ def test_busy_runners_answer_503_with_retry_after(
         box.close()
 
 
-def test_disabled_code_execution_answers_503(
+def test_disabled_code_execution_answers_501(
     code_client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     box = Sandbox(workers=1, disable=("mount-namespace", "separate-uid", "user-namespace"))
     monkeypatch.setattr(engine.sandbox, "_default", box)
     try:
         response = code_client.post("/api/v1/questions/code-mse/attempts", json={"answer": MSE_OK})
-        assert response.status_code == 503 and "retry-after" in response.headers
+        assert response.status_code == 501 and "retry-after" not in response.headers
         body = response.json()
         assert body["type"] == "/problems/code-execution-disabled"
         assert body["detail"].startswith("code execution is disabled on this server:")

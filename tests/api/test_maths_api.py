@@ -356,3 +356,32 @@ def test_openapi_documents_the_maths_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "post" in paths[PARSE]
     assert "post" in paths[CHECK]
+
+
+LINEAR = {"X": {"shape": ["n", "p"]}, "y": {"shape": ["n"]}, "beta": {"shape": ["p"]}}
+
+
+def test_definitions_are_read_and_said(client: TestClient) -> None:
+    body = {"text": "2/n X^T (yhat - y)", "variables": LINEAR, "definitions": {"yhat": "X beta"}}
+    read = client.post("/api/v1/parse", json=body)
+    assert read.status_code == 200, read.text
+    assert "X*beta" in read.json()["interpreted_as"]["ascii"]
+    assert "yhat" in read.json()["interpreted_as"]["notes"]
+    check = {
+        "answer": "2/n X^T (yhat - y)",
+        "derivative_of": "1/n*sum((y - X beta)^2)",
+        "wrt": "beta",
+        "variables": LINEAR,
+        "definitions": {"yhat": "X beta"},
+    }
+    assert client.post("/api/v1/check/expression", json=check).json()["status"] == "correct"
+    without = client.post("/api/v1/check/expression", json={**check, "definitions": {}})
+    assert without.json()["status"] != "correct"
+
+
+def test_an_unreadable_definition_is_the_requests_fault(client: TestClient) -> None:
+    body = {"text": "yhat", "variables": LINEAR, "definitions": {"yhat": "X beta +"}}
+    reply = client.post("/api/v1/parse", json=body)
+    assert reply.status_code == 422
+    assert reply.json()["errors"][0]["loc"] == ["body", "definitions"]
+    assert "yhat" in reply.json()["detail"]

@@ -83,6 +83,8 @@ def due_reviews(
                 topic=summary.topic,
                 title=summary.title,
                 kind=summary.kind,
+                available=summary.available,
+                unavailable_reason=summary.unavailable_reason,
                 due=reviews.aware(card.due),
                 reps=card.reps,
                 lapses=card.lapses,
