@@ -40,7 +40,10 @@ export function livePreview(input, spec, { label = "Interpreted as" } = {}) {
     try {
       const result = await api("/parse", {
         method: "POST", signal: controller.signal,
-        body: { text, syntax: spec.syntax || "auto", variables: spec.variables || {} },
+        body: {
+          text, syntax: spec.syntax || "auto", variables: spec.variables || {},
+          definitions: spec.definitions || {},  // names the prompt defines ("let p = σ(z)")
+        },
       });
       if (result.ok) {
         el.classList.remove("error");
