@@ -261,3 +261,24 @@ class RunnerShare:
             yield
         finally:
             self.store.release(claim)
+
+
+_installed: RunnerShare | None = None  # the serving app's, set by app.ops.install
+
+
+def use_runner_share(share: RunnerShare | None) -> None:
+    """Make ``share`` the one :func:`runner_place` holds (the app being served installs its own)."""
+    global _installed
+    _installed = share
+
+
+@contextmanager
+def runner_place(client: str | None) -> Iterator[None]:
+    """Hold one of ``client``'s code-runner places across every instance while a sandboxed
+    grading runs (nothing to hold on SQLite or before an app is installed)."""
+    share = _installed
+    if share is None:
+        yield
+        return
+    with share(client):
+        yield

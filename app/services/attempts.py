@@ -16,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from app import schemas as s
 from app.db.models import Attempt
 from app.errors import IdempotencyKeyReused
 from app.ops.bounded import graded
+from app.ops.shared import runner_place
 from app.services import learners
 from app.services.solutions import solution_of
 from content.schema import Question
@@ -50,7 +52,8 @@ def attempt(
     by the sandbox; code runs on behalf of ``client``, which holds a bounded share of the code
     runners) and return the verdict with what it reveals."""
     kind = get_kind(question.kind)
-    with on_behalf_of(client):
+    place = runner_place(client) if kind.sandboxed else nullcontext()
+    with on_behalf_of(client), place:
         verdict = graded(
             lambda: grade(question, submission.answer, variant=submission.variant),
             kind=question.kind,
@@ -178,9 +181,7 @@ class ReplayCache:
     ) -> None:
         self.ttl, self.max_entries, self._clock = ttl, max_entries, clock
         self._lock = threading.Lock()
-        self._done: OrderedDict[tuple[str, str], tuple[float, str, dict[str, Any]]] = (
-            OrderedDict()
-        )
+        self._done: OrderedDict[tuple[str, str], tuple[float, str, dict[str, Any]]] = OrderedDict()
         self._running: dict[tuple[str, str], tuple[str, threading.Event]] = {}
 
     def __len__(self) -> int:

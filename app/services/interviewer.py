@@ -3,6 +3,7 @@ counts toward progress), ask the next turn, and close the interview with its deb
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from app import schemas as s
 from app.db.models import Interview, InterviewTurn
 from app.ops.bounded import graded
+from app.ops.shared import runner_place
 from app.services import debrief, interviews, learners
 from app.services.catalog import Catalog
 from engine.kinds import get_kind
@@ -35,7 +37,8 @@ def _grade(
     if interviews.is_dont_know(body.answer, body.dont_know):
         return Verdict("incorrect", 0.0, [Feedback("dont-know", "Noted: you said you don't know.")])
     kind = get_kind(question.kind)
-    with on_behalf_of(client):
+    place = runner_place(client) if kind.sandboxed else nullcontext()
+    with on_behalf_of(client), place:
         return graded(
             lambda: interviews.grade_turn(turn, question, body.answer),
             kind=question.kind,
