@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from app.services import attempts
 from app.services.attempts import REPLAYED_HEADER, ReplayCache
@@ -31,8 +30,13 @@ def path(question: Any) -> str:
 
 
 def rows(db_url: str, table: str) -> int:
-    with sqlite3.connect(Path(db_url.removeprefix("sqlite:///"))) as conn:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    """Rows in ``table`` (SQLite or PostgreSQL: CI runs this file against both)."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def test_a_repeated_key_returns_the_first_verdict_and_stores_nothing_new(
@@ -68,7 +72,9 @@ def test_new_keys_make_new_attempts(client: TestClient, shipped_content: Content
     headers = sign_up(client)
     question = numeric(shipped_content)
     for key in ("a-1", "a-2"):
-        client.post(path(question), json={"answer": "1"}, headers={**headers, "Idempotency-Key": key})
+        client.post(
+            path(question), json={"answer": "1"}, headers={**headers, "Idempotency-Key": key}
+        )
     assert client.get("/api/v1/me/attempts", headers=headers).json()["count"] == 2
 
 
@@ -193,14 +199,24 @@ def test_the_replay_cache_forgets_and_stays_bounded() -> None:
         )
 
     body = s.AttemptCreate(answer="1")
-    outcome = cache.submit(client="ip:1", key="k", question=question, submission=body, grade_it=verdict)
+    outcome = cache.submit(
+        client="ip:1", key="k", question=question, submission=body, grade_it=verdict
+    )
     assert not outcome.replayed
-    assert cache.submit(client="ip:1", key="k", question=question, submission=body, grade_it=verdict).replayed
-    assert not cache.submit(client="ip:2", key="k", question=question, submission=body, grade_it=verdict).replayed
+    assert cache.submit(
+        client="ip:1", key="k", question=question, submission=body, grade_it=verdict
+    ).replayed
+    assert not cache.submit(
+        client="ip:2", key="k", question=question, submission=body, grade_it=verdict
+    ).replayed
     now[0] = 11  # past the ttl: forgotten
-    assert not cache.submit(client="ip:1", key="k", question=question, submission=body, grade_it=verdict).replayed
+    assert not cache.submit(
+        client="ip:1", key="k", question=question, submission=body, grade_it=verdict
+    ).replayed
     for n in range(5):
-        cache.submit(client="ip:1", key=f"k{n}", question=question, submission=body, grade_it=verdict)
+        cache.submit(
+            client="ip:1", key=f"k{n}", question=question, submission=body, grade_it=verdict
+        )
     assert len(cache) <= 2
 
 

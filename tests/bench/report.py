@@ -2,7 +2,7 @@
 
     python -m tests.bench.report [--out docs/benchmarks.md] [--quick]
 
-Runs the math, code-judge, demo, Ask Descent and load benchmarks one after another (each in its
+Runs the math, code-judge, demo, Ask Descent, load and scaling benchmarks one after another (each in its
 own process, so none warms another's caches), keeps their full output and puts the headline
 figures in one table. ``--quick`` shortens the load test (for a smoke run, not for figures).
 """
@@ -28,7 +28,9 @@ BENCHES = [
     ("Demo lab", ["tests.bench.demo_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
+    ("Scaling: 1 and 2 instances behind HAProxy on PostgreSQL", ["tests.load.scale"]),
 ]
+SCALING = "Scaling: 1 and 2 instances behind HAProxy on PostgreSQL"
 # (label, benchmark title, regex with one group): headline figures lifted from the outputs
 HEADLINES = [
     (
@@ -57,6 +59,11 @@ HEADLINES = [
         "topic reads (capacity)",
         "Load test (50 learners, loopback)",
         r"Capacity: topic-read only.*?\| topic-read \| \d+ \| (\d+) \|",
+    ),
+    (
+        "mixed load, 2 instances against 1 (same machine)",
+        SCALING,
+        r"2 instances against 1: mix (×[\d.]+)",
     ),
 ]
 
@@ -92,7 +99,7 @@ def machine() -> list[str]:
 
 def run(module: list[str], quick: bool) -> tuple[str, float, int]:
     args = [sys.executable, "-m", *module]
-    if quick and module[0] == "tests.load.run":
+    if quick and module[0] in ("tests.load.run", "tests.load.scale"):
         args += ["--users", "10", "--seconds", "10", "--capacity-seconds", "3"]
     start = time.monotonic()
     proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=1800, check=False)

@@ -40,10 +40,12 @@ def serve(workdir: Path, log: Path, env: dict[str, str]) -> tuple[subprocess.Pop
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            httpx.get(f"{base}/healthz", timeout=2)
-            return proc, base
+            # /healthz answers 503 "starting" while the app builds in the background
+            if httpx.get(f"{base}/healthz/ready", timeout=2).status_code == 200:
+                return proc, base
         except httpx.TransportError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.kill()
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
@@ -83,7 +85,11 @@ def test_serve_writes_one_json_line_per_request(tmp_path: Path) -> None:
     assert read.headers["x-request-id"] == "live-read"
     assert too_large.status_code == 413, too_large.text
     assert too_large.headers["content-type"] == "application/problem+json"
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    text = log.read_text().splitlines()
+    # the banner (`Descent: open http://…`) is for the person who typed the command; every
+    # line after it is a JSON log record
+    assert text[0].startswith("Descent: open http://"), text[:1]
+    lines = [json.loads(line) for line in text[1:] if line.strip()]
     access = {line["request_id"]: line for line in lines if line["logger"] == "descent.access"}
     assert access["live-read"]["route"] == "/api/v1/topics/{topic_id}"
     assert access["live-read"]["status"] == 200 and access["live-read"]["duration_ms"] > 0

@@ -160,14 +160,14 @@ def throwaway_postgres(documented_url: str | None = None) -> Iterator[Postgres]:
             doc = make_url(documented_url)
             with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres") as conn:
                 conn.autocommit = True
-                conn.execute(
-                    f"CREATE ROLE \"{doc.username}\" LOGIN PASSWORD '{doc.password}'"
-                )
+                conn.execute(f"CREATE ROLE \"{doc.username}\" LOGIN PASSWORD '{doc.password}'")
                 conn.execute(f'CREATE DATABASE "{doc.database}" OWNER "{doc.username}"')
             url = doc.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
         yield Postgres(url=url, admin_url=admin, port=port, data=data)
     finally:
-        subprocess.run(["bash", str(POSTGRES_SH), "stop"], env=env, capture_output=True, check=False)
+        subprocess.run(
+            ["bash", str(POSTGRES_SH), "stop"], env=env, capture_output=True, check=False
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -369,9 +369,7 @@ def cluster(
         for instance in started:
             instance.wait_ready()
         public = _free_or_other(example.public_port, notes)
-        cfg = re.sub(
-            r"^(\s*)bind\s+\S*:\d+\s*$", rf"\g<1>bind 127.0.0.1:{public}", cfg, flags=re.M
-        )
+        cfg = re.sub(r"^(\s*)bind\s+\S*:\d+\s*$", rf"\g<1>bind 127.0.0.1:{public}", cfg, flags=re.M)
         sock = workdir / "haproxy.sock"
         # test-only: a stats socket, to see when HAProxy counts a server as up or down
         cfg = re.sub(r"^global\s*$", f"global\n    stats socket {sock} mode 600", cfg, flags=re.M)

@@ -108,7 +108,9 @@ def main() -> None:
             row(
                 "rate limit, PostgreSQL, many learners",
                 latencies(lambda n: one.take(f"k{n % 1000}", OPEN), s),
-                throughput([lambda n, st=st: st.take(f"k{n % 1000}", OPEN) for st in (one, two)], s),
+                throughput(
+                    [lambda n, st=st: st.take(f"k{n % 1000}", OPEN) for st in (one, two)], s
+                ),
             ),
             row(
                 "rate limit, PostgreSQL, one learner",
