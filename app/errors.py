@@ -270,8 +270,7 @@ def _body_hint(request: Request, err: dict[str, Any]) -> str | None:
     if not _is_json(content_type):
         sent = content_type.split(";", 1)[0] or "no Content-Type"
         return (
-            f"the body was sent as {sent}: send a JSON object with"
-            " Content-Type: application/json"
+            f"the body was sent as {sent}: send a JSON object with Content-Type: application/json"
         )
     return None
 

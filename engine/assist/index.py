@@ -36,6 +36,10 @@ FOCUS_SHARE = 0.01  # in a small topic (under 800 terms), 1 % of its words is en
 UNKNOWN_WEIGHT = 1.25  # an unknown word weighs 1.25 times a word found in one passage only
 FLOOR = 0.17
 NEAR = 0.16  # just under the floor: the topics it touches are named as the nearest
+# A doubt in a learner's own words ("my updates bounce from wall to wall of a narrow ravine")
+# spends most of its weight on words the material never uses; between SUBJECT_FLOOR and the
+# floor, it is still answered when it names one of the material's own subjects (see below).
+SUBJECT_FLOOR = 0.10
 MAX_NEAREST, NEAREST_SHARE = 3, 0.4  # nearest topics: at most 3, each ≥ 40 % of the best
 NAME_IDF = 5.0  # a doubt holding every word of a formula's, demo's or topic's name is in scope
 NAMED = ("summary", "formula", "demo")  # passages whose keywords are a name
@@ -130,7 +134,9 @@ class AssistIndex:
         self._topic_of = np.array([position[p.topic] for p in self.passages])
         self._public = np.array([not p.private for p in self.passages])
         self._is_question = np.array([p.kind == QUESTION for p in self.passages])
-        self._weight = np.array([SUMMARY_WEIGHT if p.kind == "summary" else 1.0 for p in self.passages])
+        self._weight = np.array(
+            [SUMMARY_WEIGHT if p.kind == "summary" else 1.0 for p in self.passages]
+        )
         self._question_of = np.array([p.question or "" for p in self.passages])
         self._topics = _bm25(self._topic_docs(docs, position))
         self._idf, self._focus = self._term_weights(docs)
@@ -230,7 +236,9 @@ class AssistIndex:
         top = float(per_topic.max(initial=0.0))
         order = np.argsort(-per_topic, kind="stable")[:MAX_NEAREST]
         return tuple(
-            self.topic_ids[i] for i in order if per_topic[i] > 0 and per_topic[i] >= NEAREST_SHARE * top
+            self.topic_ids[i]
+            for i in order
+            if per_topic[i] > 0 and per_topic[i] >= NEAREST_SHARE * top
         )
 
     def _names_one(self, query: Sequence[str]) -> bool:
@@ -262,7 +270,11 @@ class AssistIndex:
                 terms=query, covered=False, nearest=self._nearest(mentions), outside=away,
                 relevance=relevance,
             )  # fmt: skip
-        if relevance < FLOOR and not self._names_one(everything):
+        if (
+            relevance < FLOOR
+            and not self._names_one(everything)
+            and not (relevance >= SUBJECT_FLOOR and self._in_scope(everything))
+        ):
             nearest = self._nearest(evidence) if relevance >= NEAR else ()
             return Result(terms=query, covered=False, nearest=nearest, relevance=relevance)
         scores = self.scores(query, topic=topic, unlocked=unlocked)

@@ -171,3 +171,14 @@ def test_api_docs_load_nothing_from_another_host(client: TestClient, page: str) 
         asset = client.get(source)
         assert asset.status_code == 200, source
         assert len(asset.content) > 100
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_forbid_the_browser_other_hosts(client: TestClient, page: str) -> None:
+    """ReDoc's bundle links its maker's logo from a CDN: the page's policy keeps every fetch on
+    this server (the e2e test checks that the browser obeys, with the network blocked)."""
+    policy = client.get(page).headers["content-security-policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    for name in ("default-src", "img-src", "font-src", "connect-src"):
+        assert "http" not in directives[name] and "*" not in directives[name], (name, policy)
+    assert directives["default-src"] == "'self'"

@@ -287,6 +287,94 @@ HELD_OUT_OFF_TOPIC: list[str] = [
 ]
 
 
+# On-topic doubts in a learner's everyday words, with as little of the material's vocabulary as
+# possible ("mistakes" for residuals, "ravine" for an ill-conditioned valley): written to make the
+# relevance floor drop them. The floor and the synonyms were tuned until every one was answered.
+PARAPHRASED_ON_TOPIC: list[tuple[str, str]] = [
+    (
+        "why does my regression obsess over a handful of weird samples once I square the mistakes",
+        "mse",
+    ),
+    ("predicting the middle value instead of the average: which penalty gives me that", "mae"),
+    ("a penalty that grows gently for tiny misses and straight-line for huge ones", "huber"),
+    (
+        "my yes/no classifier is sure of itself and wrong, why is the penalty enormous",
+        "binary-cross-entropy",
+    ),
+    (
+        "turning raw scores into probabilities that add up to one and then scoring them",
+        "categorical-cross-entropy",
+    ),
+    (
+        "why does the max-margin classifier ignore points that are already far on the right side",
+        "hinge-loss",
+    ),
+    ("only one sample in a thousand is fraud, my model just says no every time", "class-imbalance"),
+    ("walking downhill on the error surface, why the opposite of the slope", "gradient-descent"),
+    ("my updates bounce from wall to wall of a long narrow ravine", "momentum"),
+    ("giving each parameter its own step size based on past squared slopes", "adaptive-optimizers"),
+    (
+        "shrinking the weights a little every step versus adding a penalty to the objective",
+        "weight-decay",
+    ),
+    (
+        "penalising the absolute size of coefficients to pick a few features",
+        "regularized-linear-models",
+    ),
+    ("lowering the step size gradually as training goes on", "lr-schedules"),
+    ("halt training when the held-out error stops improving", "early-stopping-clipping"),
+    ("randomly zeroing units during training so they cannot co-adapt", "dropout"),
+    (
+        "softening the one-hot targets so the network is less overconfident",
+        "advanced-regularization",
+    ),
+    (
+        "are wide valleys in the error surface better than narrow ones for unseen data",
+        "loss-landscapes",
+    ),
+    ("my error on held-out data climbs while the training error keeps falling", "loss-curves"),
+    (
+        "why can't we just optimise the number of correct predictions directly",
+        "loss-functions-purpose",
+    ),
+    (
+        "my targets are heavy tailed with outliers, which penalty should I train with",
+        "choosing-a-loss",
+    ),
+]
+# Written after that tuning and never tuned on: what the floor does to new everyday phrasings.
+HELD_OUT_PARAPHRASED: list[tuple[str, str]] = [
+    (
+        "my house price model freaks out because of three mansions in the data, what penalty would calm it down",
+        "huber",
+    ),
+    (
+        "how wrong is it to use the average of the gaps ignoring their sign as the thing to shrink",
+        "mae",
+    ),
+    ("the fitted line chases one crazy point when I square the gaps", "mse"),
+    (
+        "the model says 0.999 for a cat picture that is actually a dog and the number it reports goes through the roof",
+        "binary-cross-entropy",
+    ),
+    ("every step of my training jumps left then right across a long thin canyon", "momentum"),
+    (
+        "one knob per weight that shrinks when that weight has seen big updates",
+        "adaptive-optimizers",
+    ),
+    ("pulling every weight toward zero a little on each update", "weight-decay"),
+    ("start with a tiny step and grow it for the first few thousand updates", "lr-schedules"),
+    ("turning off random parts of the network while it learns", "dropout"),
+    ("the curve for the data I held back turns upward after epoch 20", "loss-curves"),
+    ("only 1 in 500 of my emails are spam and the classifier never flags any", "class-imbalance"),
+    (
+        "keeping updates from getting enormous when the slope suddenly spikes",
+        "early-stopping-clipping",
+    ),
+]
+PARAPHRASED_RATE = 0.5  # share of the held-out paraphrases that must still be answered
+
+
 @pytest.fixture(scope="module")
 def index(shipped_content: ContentSet) -> AssistIndex:
     return build_index(shipped_content)
@@ -321,6 +409,13 @@ def test_the_floor_keeps_every_on_topic_doubt(index: AssistIndex) -> None:
     """Phrased in a learner's own words, each of them is still answered."""
     dropped = [q for q, _ in CASES + HELD_OUT_ON_TOPIC if not answered(index, q)]
     assert not dropped, f"the relevance floor drops on-topic doubts: {dropped}"
+
+
+def test_the_floor_keeps_doubts_in_everyday_words(index: AssistIndex) -> None:
+    dropped = [q for q, _ in PARAPHRASED_ON_TOPIC if not answered(index, q)]
+    assert not dropped, f"the relevance floor drops paraphrased doubts: {dropped}"
+    held_out = [q for q, _ in HELD_OUT_PARAPHRASED if answered(index, q)]
+    assert len(held_out) >= PARAPHRASED_RATE * len(HELD_OUT_PARAPHRASED), held_out
 
 
 def test_off_topic_doubts_are_not_covered(index: AssistIndex) -> None:
