@@ -149,6 +149,10 @@ def _contour(o: obj.Objective) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xs, ys, np.log10(o.f(grid) - o.f_min + 1e-2)
 
 
+PATH_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
+PATH_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "star")
+
+
 def figure(p: PathsParams, r: Result) -> Any:
     o = obj.objective(p.objective, p.condition)
     fig = plot.grid(
@@ -161,16 +165,22 @@ def figure(p: PathsParams, r: Result) -> Any:
         row=1, col=1,
     )  # fmt: skip
     steps = r.data["steps"]
-    for k, (run, info) in enumerate(zip(r.data["runs"], r.summary["runs"], strict=True)):
+    pairs = list(enumerate(zip(r.data["runs"], r.summary["runs"], strict=True)))
+    # Drawn last first, so that the first optimizers (GD, momentum: often on the same track as
+    # the later ones) are on top; each has its own dash and marker, the legend keeps the order.
+    for k, (run, info) in reversed(pairs):
         name = f"{info['label']} (lr={info['lr']:.3g})" if p.annotate else info["label"]
+        dash = PATH_DASHES[k % len(PATH_DASHES)]
         plot.line(
             fig,
             run["path"][:, 0],
             run["path"][:, 1],
             name,
             color=plot.colour(k),
+            dash=dash,
             mode="lines+markers",
-            marker={"size": 3},
+            marker={"size": 5, "symbol": PATH_SYMBOLS[k % len(PATH_SYMBOLS)]},
+            legendrank=k + 1,
         )
         plot.line(
             fig,
@@ -179,6 +189,7 @@ def figure(p: PathsParams, r: Result) -> Any:
             name,
             col=2,
             color=plot.colour(k),
+            dash=dash,
             legend=False,
         )
     if "custom" in r.data:

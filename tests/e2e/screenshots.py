@@ -63,13 +63,15 @@ def _practise(page: Page, base: str, out: Path) -> None:
     )
     page.get_by_role("button", name="Submit answer").click()
     page.get_by_role("button", name="Good", exact=True).click()
-    expect(page.locator(".rating")).to_contain_text("Saved")
+    expect(page.locator(".rating")).to_contain_text("Next review")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=out / "open.png", full_page=True)
 
     page.goto(f"{base}/questions/code-adam-step")
     page.get_by_label("Your code").fill(ADAM_BIAS_MISSING)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator("table.cases")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky header at the top of the picture
     page.screenshot(path=out / "code.png", full_page=True)
 
     for qid, option in (("mse-gradient-form", 0), ("mse-unit-scaling", 1)):

@@ -117,3 +117,17 @@ def test_long_output_is_cut_and_says_so(fresh_page: Any, server: Server) -> None
     expect(second.locator(".output.stdout pre")).to_have_text("short\n")
     expect(second.locator(".output-cut")).to_contain_text("Cut:")  # the server's own cut
     expect(page.locator(".verdict")).to_contain_text("What hidden cases print is not shown")
+
+
+def test_the_page_promises_printed_output_only_when_the_judge_reports_it(
+    fresh_page: Any, server: Server
+) -> None:
+    page = fresh_page
+    page.goto(server.url(f"/questions/{CODE_Q}"))
+    expect(page.get_by_label("Your code")).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the server's features are known
+    note = page.get_by_text("What your code prints is shown with each visible case.")
+    if "stdout" in _case_result_fields(server):
+        expect(note).to_be_visible()
+    else:
+        expect(note).to_be_hidden()

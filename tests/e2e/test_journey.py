@@ -105,7 +105,7 @@ def test_open_answer_that_denies_an_idea_is_marked(page: Any, server: Server) ->
     )
     page.get_by_role("button", name="Submit answer").click()
     verdict = page.locator(".verdict")
-    expect(verdict.locator(".verdict-status")).to_have_text("Incorrect")
+    expect(verdict.locator(".verdict-status")).to_have_text("Not yet")
     expect(verdict.locator(".answer-marked mark.misconception")).to_be_visible()
     expect(verdict).to_contain_text("the other way round")  # the correction
     expect(verdict.locator(".idea.missing").first).to_contain_text("ask yourself")
@@ -205,7 +205,7 @@ def test_mock_interview_and_its_report(page: Any, server: Server) -> None:
     page.get_by_role("checkbox", name="Mean Squared Error", exact=True).check()
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_role("timer")).to_contain_text(":")
-    expect(page.locator(".prompt")).to_be_visible()
+    expect(page.locator(".chat .bubble.interviewer").first).to_be_visible()  # the first question
     page.get_by_role("button", name="End the interview").click()
     expect(page.get_by_role("heading", name=re.compile(r"^Debrief: "))).to_be_visible()
     expect(page.locator(".debrief")).to_contain_text("Score ")

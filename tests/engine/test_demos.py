@@ -401,3 +401,17 @@ def test_mlp_backpropagation_matches_finite_differences(activation: str) -> None
             return mlp.loss(changed, X, Y, activation)
 
         np.testing.assert_allclose(grads[i][0], numerical_gradient(loss, W), atol=1e-7)
+
+
+def test_optimizer_paths_draw_the_first_optimizers_on_top_each_with_its_own_line() -> None:
+    """GD and momentum often share a track with later optimizers: they are drawn last (on top),
+    every path has its own dash and marker, and the legend keeps the optimizers' order."""
+    traces = render("optimizer-paths")["figure"]["data"]
+    paths = [t for t in traces if t.get("showlegend") and t["mode"] == "lines+markers"]
+    labels = [r["label"] for r in run_demo("optimizer-paths").summary["runs"]]
+    drawn = [t["name"].split(" (lr=")[0] for t in paths]
+    assert drawn == labels[::-1] and drawn[-1] == "GD"  # drawn in reverse: the first on top
+    ranked = sorted(paths, key=lambda t: t["legendrank"])
+    assert [t["name"].split(" (lr=")[0] for t in ranked] == labels
+    assert len({t["line"]["dash"] for t in paths}) == len(paths)
+    assert len({t["marker"]["symbol"] for t in paths}) == len(paths)

@@ -83,6 +83,11 @@ async function openapi() {
   return { paths: {} };
 }
 
+/** Where "Run in the demo" leaves the learner's code for the demo page (sessionStorage). */
+export function customKey(exercise) {
+  return `descent.custom.${exercise}`;
+}
+
 /** A fresh Idempotency-Key (128 random bits): one per submission, so that a request sent twice
  * is graded and stored once. */
 export function idempotencyKey() {
@@ -95,12 +100,14 @@ export function features() {
   featuresPromise ??= openapi()
     .then((doc) => {
       const paths = Object.keys(doc.paths || {});
+      const caseResult = doc.components?.schemas?.CaseResult?.properties || {};
       return {
         demos: paths.includes(`${API}/demos`),
         ask: paths.includes(`${API}/ask`),
+        printedOutput: "stdout" in caseResult,  // the code judge reports what a case printed
       };
     })
-    .catch(() => ({ demos: false, ask: false }));
+    .catch(() => ({ demos: false, ask: false, printedOutput: false }));
   return featuresPromise;
 }
 

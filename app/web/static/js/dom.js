@@ -72,6 +72,17 @@ export function announce(message) {
   setTimeout(() => { region.textContent = message; }, 30);
 }
 
+/** API wording made plain for the page: the schema says what `null` means ("lr null = …",
+ * "null = …"); on the page a field is simply left empty. */
+export function plainWords(text) {
+  return String(text)
+    .replace(/\b([A-Za-z_][\w.]*) null = /g, (_, name) => `with ${name} left empty: `)
+    .replace(/\(null = /g, "(when left empty: ")
+    .replace(/\bnull = /g, "when left empty: ")
+    .replace(/\bnull tunes it\b/g, "left empty, it is tuned")
+    .replace(/\bnull\b/g, "empty");
+}
+
 let ids = 0;
 export function uid(prefix = "id") {
   ids += 1;

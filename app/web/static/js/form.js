@@ -1,7 +1,7 @@
 // A form generated from a demo's params JSON schema (pydantic's): sliders with the bounds,
 // selects, checkbox groups, and a JSON box for anything else. Values round-trip the URL.
 
-import { h, uid } from "./dom.js";
+import { h, plainWords, uid } from "./dom.js";
 
 const SLIDER_STEPS = 1000;
 
@@ -164,7 +164,7 @@ export function schemaForm(schema, { skip = [] } = {}) {
     const prop = resolve(schema, raw);
     const id = uid(`p-${name}`);
     const ctl = control(schema, name, prop, id);
-    const help = prop.description ? h("span", { class: "help", id: `${id}-help` }, prop.description) : null;
+    const help = prop.description ? h("span", { class: "help", id: `${id}-help` }, plainWords(prop.description)) : null;
     const [lo, hi] = bounds(prop);
     const range = lo !== undefined && hi !== undefined ? h("span", { class: "help", id: `${id}-range` }, `${lo} … ${hi}`) : null;
     const title = ctl.group ? h("span", { id: `${id}-label`, style: "font-weight:600" }, label(name, prop)) : h("label", { for: id }, label(name, prop));

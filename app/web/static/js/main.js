@@ -3,6 +3,7 @@
 import { api, auth, features, ApiError } from "./api.js";
 import { h, clear, errorBox } from "./dom.js";
 import { mountHeaderAsk } from "./ask.js";
+import { assets } from "./assets.js";
 
 const ROUTES = [
   [/^\/$/, "home", "topics"],
@@ -21,6 +22,15 @@ const CHART_PAGES = new Set(["demo", "progress"]);
 const main = document.getElementById("main");
 let renderToken = 0;
 let firstRoute = true;
+
+/** Fetch the chart library's bytes now, while the page's modules still load; plot.js runs them. */
+function preloadChartLibrary() {
+  assets().then((urls) => {
+    const url = urls.plotly_cartesian || urls.plotly;
+    if (!url || document.querySelector(`link[rel="preload"][href="${url}"]`)) return;
+    document.head.append(h("link", { rel: "preload", as: "script", href: url }));
+  }).catch(() => {});
+}
 
 /** Go to an app URL without reloading the page. */
 export function navigate(url, { replace = false } = {}) {
@@ -43,7 +53,12 @@ async function route() {
     if (!match) throw new ApiError(404, { title: "Page not found", detail: `Nothing lives at ${pathname}.` });
     const [m, page] = match;
     // Pages with charts: the chart library starts loading now, alongside the page's own code.
-    if (CHART_PAGES.has(page)) import("./plot.js").then((plot) => plot.loadPlotly()).catch(() => {});
+    // (The demo page runs it only once its first run is sent: running Plotly's script holds the
+    // page's thread for a few hundred milliseconds, which would hold up that request.)
+    if (CHART_PAGES.has(page)) {
+      preloadChartLibrary();
+      if (page !== "demo") import("./plot.js").then((plot) => plot.loadPlotly()).catch(() => {});
+    }
     const module = await import(`./pages/${page}.js`);
     const params = m.slice(1).map(decodeURIComponent);
     const title = await module.render(view, params, new URLSearchParams(search));

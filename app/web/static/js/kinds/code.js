@@ -1,7 +1,7 @@
 // Code exercise: a code editor with the starter code → Run → a table of cases, each with what
 // the learner's code printed.
 
-import { features } from "../api.js";
+import { customKey, features } from "../api.js";
 import { h, uid } from "../dom.js";
 import { codeEditor } from "../editor.js";
 
@@ -10,9 +10,7 @@ const DEMO_ID = "optimizer-paths";
 /** At most this much of each printed stream is shown (the server bounds what it sends, too). */
 export const SHOWN_OUTPUT_CHARS = 4000;
 
-export function customKey(exercise) {
-  return `descent.custom.${exercise}`;
-}
+export { customKey };
 
 function draftKey(question) {
   return `descent.draft.${question.id}`;
@@ -103,6 +101,8 @@ export function create(question) {
   const demoLink = h("a", { class: "btn", href: `/demos/${DEMO_ID}?custom=${encodeURIComponent(exercise)}`, hidden: true,
     onclick: () => sessionStorage.setItem(customKey(exercise), editor.value) }, "Run in the demo");
   if (DEMO_EXERCISES.has(exercise)) features().then((f) => { demoLink.hidden = !f.demos; });
+  const printsNote = h("span", { class: "muted", hidden: true }, "What your code prints is shown with each visible case.");
+  features().then((f) => { printsNote.hidden = !f.printedOutput; });
   const examples = spec.examples.length ? h("div", {},
     h("h3", {}, "Examples"),
     h("pre", {}, spec.examples.map((e) => `>>> ${e.call}\n${e.result}`).join("\n"))) : null;
@@ -116,8 +116,7 @@ export function create(question) {
     el: h("div", {},
       h("p", {}, "Define ", h("code", { class: "signature" }, spec.signature),
         spec.runtime === "torch" ? " (PyTorch is available as " : " (NumPy is available as ",
-        h("code", {}, spec.runtime === "torch" ? "torch" : "np"), "). ",
-        h("span", { class: "muted" }, "What your code prints is shown with each visible case.")),
+        h("code", {}, spec.runtime === "torch" ? "torch" : "np"), "). ", printsNote),
       spec.available === false ? h("p", { class: "notice warn", role: "status" }, `Unavailable on this server: ${spec.unavailable_reason}`) : null,
       examples,
       h("div", { class: "field" }, label, wrap)),

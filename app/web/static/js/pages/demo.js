@@ -2,17 +2,16 @@
 // re-runs as the parameters change (debounced; a newer run cancels the one in flight).
 
 import { api, demos as allDemos, topics as allTopics } from "../api.js";
-import { h, clear, errorBox, announce } from "../dom.js";
+import { h, clear, errorBox, announce, plainWords } from "../dom.js";
 import { schemaForm } from "../form.js";
 import { drawFigure, loadPlotly } from "../plot.js";
-import { customKey } from "../kinds/code.js";
-import { notebooks, notebookSection } from "./topic.js";
+import { customKey } from "../api.js";
 
 function fmt(v) {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
   if (v === null || v === undefined) return "—";
   if (typeof v === "boolean") return v ? "yes" : "no";
-  return String(v);
+  return plainWords(v);
 }
 
 function humanize(key) {
@@ -43,8 +42,10 @@ export function summaryView(value, depth = 0) {
 const LIVE_DELAY_MS = 150;  // a pause this long after a change re-runs the demo
 
 export async function render(view, [demoId], query) {
-  loadPlotly().catch(() => {});  // the chart library loads while the demo list and the run are fetched
-  const [list, topicList, notebookList] = await Promise.all([allDemos(), allTopics().catch(() => []), notebooks()]);
+  // The capstone notebooks come from the topic page's module (a longer chain of imports): they
+  // are added when they arrive, without holding up the first run.
+  const notebooksSection = import("./topic.js").then(async ({ notebooks, notebookSection }) => [notebooks(), notebookSection]);
+  const [list, topicList] = await Promise.all([allDemos(), allTopics().catch(() => [])]);
   const demo = list.find((d) => d.id === demoId);
   if (!demo) {
     const err = new Error(`No demo “${demoId}”.`);
@@ -105,7 +106,10 @@ export async function render(view, [demoId], query) {
     chart.classList.add("running");
     chart.setAttribute("aria-busy", "true");
     try {
-      const result = await api(`/demos/${encodeURIComponent(demo.id)}`, { method: "POST", body: params, signal: controller.signal });
+      const pending = api(`/demos/${encodeURIComponent(demo.id)}`, { method: "POST", body: params, signal: controller.signal });
+      // The chart library (its bytes preloaded by main.js) runs while the server computes the demo.
+      setTimeout(() => loadPlotly().catch(() => {}), 0);
+      const result = await pending;
       if (mine !== latest) return;
       const q = form.toQuery(values);
       if (custom) q.set("custom", custom.exercise);
@@ -145,6 +149,7 @@ export async function render(view, [demoId], query) {
   formEl.addEventListener("input", schedule);
   formEl.addEventListener("change", schedule);
 
+  const notebookBox = h("div", {});
   view.append(
     h("p", { class: "crumbs" }, h("a", { href: "/demos" }, "Demo lab"), " / ", demo.title),
     h("h1", {}, demo.title),
@@ -154,7 +159,11 @@ export async function render(view, [demoId], query) {
     customBox,
     h("div", { class: "lab" }, formEl,
       h("div", { class: "lab-output" }, status, h("figure", { style: "margin:0" }, chart, h("figcaption", { class: "visually-hidden" }, `${demo.title} chart`)), summary)),
-    h("div", {}, notebookSection(notebookList.filter((n) => n.demos.includes(demo.id)))));
+    notebookBox);
   run();
+  notebooksSection.then(async ([pending, section]) => {
+    const shown = section((await pending).filter((n) => n.demos.includes(demo.id)));
+    if (shown) notebookBox.replaceChildren(shown);
+  }).catch(() => {});
   return demo.title;
 }
