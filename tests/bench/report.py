@@ -2,7 +2,8 @@
 
     python -m tests.bench.report [--out docs/benchmarks.md] [--quick]
 
-Runs the math, code-judge, demo, Ask Descent, load and scaling benchmarks one after another (each in its
+Runs the math, code-judge, demo, demo-page, open-answer, start-up, Ask Descent, load and scaling
+benchmarks one after another (each in its
 own process, so none warms another's caches), keeps their full output and puts the headline
 figures in one table. ``--quick`` shortens the load test (for a smoke run, not for figures).
 """
@@ -26,6 +27,9 @@ BENCHES = [
     ("PyTorch judge vs a fresh python importing torch", ["tests.bench.torch_bench"]),
     ("Code judge messages: mutants named, peers accepted", ["tests.bench.mutant_bench"]),
     ("Demo lab", ["tests.bench.demo_bench"]),
+    ("Demo page in a browser (first chart, re-run)", ["tests.bench.demo_page_bench"]),
+    ("Open-answer grader (held-out answers)", ["tests.bench.ideas_bench", "--set", "heldout"]),
+    ("Start-up of descent serve", ["tests.bench.startup_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
     ("Scaling: 1 and 2 instances behind HAProxy on PostgreSQL", ["tests.load.scale"]),
@@ -52,6 +56,21 @@ HEADLINES = [
         "code mutants with a message naming the bug",
         "Code judge messages: mutants named, peers accepted",
         r"named share: (\d+% of all \d+ caught mutants \(held out: \d+% of \d+\))",
+    ),
+    (
+        "open answer grading p50 / p99",
+        "Open-answer grader (held-out answers)",
+        r"latency per answer: (p50 [\d.]+ ms, p99 [\d.]+ ms)",
+    ),
+    (
+        "descent serve: first 200 (median)",
+        "Start-up of descent serve",
+        r"median: first 200 ([\d.]+ s)",
+    ),
+    (
+        "demo page: first chart (best of 3)",
+        "Demo page in a browser (first chart, re-run)",
+        r"\(best (\d+); target",
     ),
     ("Ask Descent p50", "Ask Descent", r"learner table \(in-process\).*?p50\s+([\d.]+ ms)"),
     ("Ask Descent top-3 hit rate", "Ask Descent", r"hit rate: ([\d/ =.%]+)"),

@@ -20,12 +20,14 @@ from tests.e2e.conftest import CHROMIUM_ARGS, Server
 pytestmark = pytest.mark.slow
 
 DEMO = "lr-schedules"
-# The targets of issue 22, on a warm server: the first chart within a second of opening the
-# page (a browser with nothing cached), a re-run within 300 ms of the change (the debounce
-# included). A slower machine may set DESCENT_E2E_TIME_FACTOR (e.g. 2) to scale them.
+# The targets of issue 22 on a warm server (the first chart within 1 s of opening the page in a
+# browser with nothing cached, a re-run within 300 ms of the change, debounce included) are
+# measured by `python -m tests.bench.demo_page_bench`, on a quiet machine. Here the bounds only
+# catch a regression of another order (a chart library fetched again, runs queued behind stale
+# ones) without failing because the machine is busy. DESCENT_E2E_TIME_FACTOR scales them.
 FACTOR = float(os.environ.get("DESCENT_E2E_TIME_FACTOR", "1"))
-FIRST_CHART_MS = 1000 * FACTOR
-RERUN_MS = 300 * FACTOR
+FIRST_CHART_MS = 4000 * FACTOR
+RERUN_MS = 1500 * FACTOR
 
 
 def _runs(page: Any) -> int:
