@@ -15,10 +15,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.demos.objectives import Objective
-from engine.demos.runner import LABELS, Hyper, run_rows
+from engine.demos.runner import LABELS, Hyper
 from engine.judge import MAX_SOURCE_BYTES, Case, get_exercise
 from engine.judge.report import build_verdict
 from engine.judge.run import payload
+from engine.judge.trusted import reference as judge_reference
 from engine.sandbox import default_sandbox
 from engine.sandbox.runtime.protocol import ProtocolError, decode_output
 
@@ -106,15 +107,21 @@ def run_custom(
     case = _case(c, o, start, p.steps, lr, hp)
     specs, blob = payload([case])
     run = default_sandbox().run({"source": c.code, "function": c.exercise, "cases": specs}, blob)
-    verdict = build_verdict(get_exercise(c.exercise), c.exercise, [case], run)
+    exercise = get_exercise(c.exercise)
+    verdict = build_verdict(exercise, c.exercise, [case], run)
     mine = _trajectory(run.frames)
+    # Deviations are measured from the path the judge compares with (its reference step on the
+    # same gradients) and with its tolerance, so "matches" and "first deviating step" agree.
+    rtol = case.rtol if case.rtol is not None else exercise.rtol
+    atol = case.atol if case.atol is not None else exercise.atol
     with np.errstate(all="ignore"):
-        reference = run_rows(o.grad, [(optimizer, np.array([lr]))], start, p.steps, hyper=hp)[1:, 0]
+        reference = np.asarray(judge_reference(exercise, case), dtype=np.float64)
         summary: dict[str, Any] = {
             "exercise": c.exercise,
             "optimizer": LABELS[optimizer],
             "lr": lr,
             "matches_reference": verdict.correct,
+            "tolerance": f"|yours − reference| ≤ {atol:g} + {rtol:g}·|reference| at every step",
             "feedback": [f.message for f in verdict.feedback],
             "note": "your step runs with a constant rate, without clipping or a schedule",
         }
@@ -122,7 +129,8 @@ def run_custom(
             return CustomRun(None, None, summary)
         n = min(len(mine), len(reference))
         gap = np.abs(mine[:n] - reference[:n]).max(axis=1)
-        off = np.flatnonzero(~(gap <= 1e-6 * (1 + np.abs(reference[:n]).max(axis=1))))
+        within = np.abs(mine[:n] - reference[:n]) <= atol + rtol * np.abs(reference[:n])
+        off = np.flatnonzero(~within.all(axis=1))
         summary["max_deviation"] = float(np.nanmax(gap)) if np.isfinite(gap).any() else None
         summary["first_deviating_step"] = int(off[0]) + 1 if off.size else None
         path = np.vstack([start, mine])

@@ -415,3 +415,22 @@ def test_optimizer_paths_draw_the_first_optimizers_on_top_each_with_its_own_line
     assert [t["name"].split(" (lr=")[0] for t in ranked] == labels
     assert len({t["line"]["dash"] for t in paths}) == len(paths)
     assert len({t["marker"]["symbol"] for t in paths}) == len(paths)
+
+
+@pytest.mark.parametrize("objective", ["beale", "rosenbrock"])
+def test_custom_code_verdict_and_deviation_agree_at_the_page_defaults(objective: str) -> None:
+    """The page's defaults (every optimizer, its own rate): a right Adam "matches" and no step
+    deviates; a wrong one does not match and a step is named; the tolerance is said."""
+    from engine.sandbox import default_sandbox
+
+    if not default_sandbox().start().enabled:
+        pytest.skip("code execution is disabled on this machine")
+    for code, right in [
+        (ADAM.format(correction=BIAS), True),
+        (ADAM.format(correction="pass"), False),
+    ]:
+        params = {"objective": objective, "custom": {"exercise": "adam_step", "code": code}}
+        summary = run_demo("optimizer-paths", params).summary["custom"]
+        assert summary["matches_reference"] is right, summary
+        assert (summary["first_deviating_step"] is None) is right, summary
+        assert "reference" in summary["tolerance"]
