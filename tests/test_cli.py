@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,13 @@ from app.settings import get_settings
 from content import PACKAGED_CONTENT_DIR
 
 runner = CliRunner()
+
+
+def serve(*args: str):  # type: ignore[no-untyped-def]
+    """``descent serve`` as the CLI runs it, in a thread of its own: the browser tests' Playwright
+    keeps an event loop running in the main thread, and serve starts its own loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(runner.invoke, cli, ["serve", *args]).result()
 BROKEN = "id: broken\ntitle: Broken\nsummary: x\nsources: [roadmap/1.1]\nlearning_steps: [a]\ncolour: red\n"
 
 
@@ -56,7 +64,7 @@ def test_serve_refuses_invalid_content(tmp_path: Path, monkeypatch: pytest.Monke
     (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     monkeypatch.setenv("DESCENT_CONTENT_DIR", str(folder))
     get_settings.cache_clear()
-    result = runner.invoke(cli, ["serve", "--port", str(free_port())])
+    result = serve("--port", str(free_port()))
     assert result.exit_code == 2
     assert "broken.yaml:6" in result.output
     assert "refusing to start" in result.output
@@ -68,7 +76,7 @@ def test_a_busy_port_is_reported_at_once_in_plain_words() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         start = time.monotonic()
-        result = runner.invoke(cli, ["serve", "--port", str(port)])
+        result = serve("--port", str(port))
     assert time.monotonic() - start < 1.0
     assert result.exit_code == 2
     assert f"port {port} on 127.0.0.1 is already in use" in result.output
