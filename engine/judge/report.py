@@ -36,10 +36,36 @@ PROTOCOL = {
 }
 
 
-class CaseResult(BaseModel):
-    """One case as the learner sees it: hidden cases show neither their call nor the expected
-    value."""
+MAX_STREAM_CHARS = 4096  # the harness keeps 4 KiB of each stream per step; text never exceeds it
 
+
+class Printed(BaseModel):
+    """What the submission printed during one step (loading, or a visible case): the start of
+    each stream, and how much was cut. Shown, never judged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stdout: str | None = Field(
+        default=None,
+        description="What the code printed to stdout (the first 4 KiB), when it printed anything.",
+    )
+    stderr: str | None = Field(
+        default=None, description="What the code wrote to stderr (the first 4 KiB)."
+    )
+    output_truncated: bool | None = Field(
+        default=None, description="Whether either stream was cut (see the two fields below)."
+    )
+    stdout_truncated: bool | None = None
+    stderr_truncated: bool | None = None
+    stdout_dropped_bytes: int | None = Field(
+        default=None, description="Bytes printed to stdout beyond what is shown."
+    )
+    stderr_dropped_bytes: int | None = Field(
+        default=None, description="Bytes written to stderr beyond what is shown."
+    )
+
+
+class _Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str
@@ -52,10 +78,23 @@ class CaseResult(BaseModel):
     expected: str | None = Field(
         default=None, description="The expected result, for visible cases that failed."
     )
+    output_hidden: bool | None = Field(
+        default=None,
+        description="Set on hidden cases: what they print is never shown (it would give their"
+        " inputs away).",
+    )
 
 
-class CodeDetails(Details):
-    """What a code verdict adds: one entry per case, in the order they ran."""
+class CaseResult(Printed, _Case):  # the case's own fields first, then what it printed
+    """One case as the learner sees it: hidden cases show neither their call nor the expected
+    value, nor what the code printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class CodeDetails(Printed, Details):
+    """What a code verdict adds: one entry per case, in the order they ran, and what the code
+    printed while it was loaded (``stdout``, ``stderr``…, when it printed anything)."""
 
     cases: list[CaseResult] = []
 
@@ -72,6 +111,7 @@ class CaseReport:
     call: str | None = None
     expected: str | None = None
     mistakes: tuple[str, ...] = ()  # every known mistake that fits this case
+    printed: dict[str, Any] | None = None  # Printed's fields, for visible cases only
 
     def result(self) -> CaseResult:
         return CaseResult(
@@ -83,7 +123,28 @@ class CaseReport:
             max_rel_error=_rounded(self.max_rel_error),
             call=self.call,
             expected=self.expected,
+            output_hidden=None if self.visible else True,
+            **(self.printed or {}),
         )
+
+
+def printed(frame: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The fields of :class:`Printed` from the harness's ``output`` frame (checked, cut, lone
+    surrogates replaced); None when nothing was printed."""
+    if not isinstance(frame, dict):
+        return None
+    fields: dict[str, Any] = {}
+    for name in ("stdout", "stderr"):
+        text = frame.get(name)
+        dropped = frame.get(f"{name}_dropped")
+        dropped = dropped if type(dropped) is int and dropped > 0 else 0
+        fields[name] = clean_text(text, MAX_STREAM_CHARS) if isinstance(text, str) else ""
+        fields[f"{name}_truncated"] = dropped > 0
+        fields[f"{name}_dropped_bytes"] = dropped
+    if not any(fields[key] for key in ("stdout", "stderr", "stdout_truncated", "stderr_truncated")):
+        return None
+    fields["output_truncated"] = fields["stdout_truncated"] or fields["stderr_truncated"]
+    return fields
 
 
 def _rounded(x: float | None) -> float | None:
@@ -135,9 +196,16 @@ class _Run:
         self.started: set[int] = set()
         self.done: dict[str, Any] | None = None
         self.failed = False
+        self.load_output: dict[str, Any] | None = None
+        self.outputs: dict[int, dict[str, Any]] = {}
         for header, blob in run.frames:
             ev, index = header.get("ev"), header.get("case")
-            if ev == "loaded":
+            if ev == "output":
+                if type(index) is int:
+                    self.outputs.setdefault(index, header)
+                elif index is None and self.load_output is None:
+                    self.load_output = header
+            elif ev == "loaded":
                 self.loaded = header
             elif ev == "load-error" and self.load_error is None:
                 self.load_error = header
@@ -172,8 +240,22 @@ def forbidden_message(exercise: Exercise, ops: list[str], when: str = "") -> str
 
 
 def build_verdict(exercise: Exercise, function: str, cases: list[Case], run: RunResult) -> Verdict:
-    """Judge every case of a finished run."""
+    """Judge every case of a finished run; then add what the code printed while loading (the
+    cases carry their own). What was printed is shown beside the verdict, never judged."""
     events = _Run(run)
+    verdict = _judge_run(exercise, function, cases, events)
+    load = printed(events.load_output)
+    if load is None or verdict.status == "error":
+        return verdict
+    if verdict.details is None:
+        verdict.details = CodeDetails(**load)
+    elif isinstance(verdict.details, CodeDetails):
+        verdict.details = verdict.details.model_copy(update=load)
+    return verdict
+
+
+def _judge_run(exercise: Exercise, function: str, cases: list[Case], events: _Run) -> Verdict:
+    run = events.run
     if not run.frames or events.failed:
         return Verdict(
             "error",
@@ -191,6 +273,11 @@ def build_verdict(exercise: Exercise, function: str, cases: list[Case], run: Run
     if not finished and not events.started:  # the harness runs the cases in order
         events.started.add(next(i for i in range(len(cases)) if i not in events.results))
     reports = [_case_report(exercise, i, case, events, stop) for i, case in enumerate(cases)]
+    # Visible cases run first; one that ran after a hidden case could print what it kept of
+    # that case's inputs, so only the visible cases before the first hidden one show output.
+    shown = next((i for i, case in enumerate(cases) if not case.visible), len(cases))
+    for index in range(shown):
+        reports[index].printed = printed(events.outputs.get(index))
     if not events.results and stop[0]:
         return Verdict(
             "incorrect",

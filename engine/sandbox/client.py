@@ -39,6 +39,8 @@ MAX_FRAMES = 10_000
 MAX_HEADER = (
     1 << 20
 )  # a harness frame: a checked reply tree (the worker's was ≤ 64 KiB) and a few fields
+# what the harness reports of the worker's prints: ≤ 128 KiB kept per run, ≤ 6 bytes of JSON each
+MAX_OUTPUT_FRAMES_BYTES = 1 << 20
 MAX_ITEMS = 200_000  # JSON containers across one run's frames: each is a Python object here
 LONG_RUN_S = 1.0  # a run this old gives its runner to the queue (see fair.py)
 _client: contextvars.ContextVar[str | None] = contextvars.ContextVar("sandbox_client", default=None)
@@ -263,7 +265,12 @@ class Sandbox:
     def _execute(
         self, request: dict[str, Any], blob: bytes, limits: Limits, aside: list[bool]
     ) -> RunResult:
-        header = dict(request, max_elements=limits.max_elements, result_bytes=limits.result_bytes)
+        header = dict(
+            request,
+            max_elements=limits.max_elements,
+            result_bytes=limits.result_bytes,
+            output_bytes=limits.output_bytes,
+        )
         memfd = os.memfd_create("descent-request", os.MFD_CLOEXEC)
         res_r, res_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -274,7 +281,7 @@ class Sandbox:
             for fd in (memfd, res_w, out_w):
                 os.close(fd)
         reader = FrameReader(
-            max_bytes=limits.result_bytes + (1 << 20),
+            max_bytes=limits.result_bytes + (1 << 20) + MAX_OUTPUT_FRAMES_BYTES,
             max_header=MAX_HEADER,
             max_frames=MAX_FRAMES,
             max_items=MAX_ITEMS,

@@ -19,6 +19,7 @@ from app.settings import Settings
 from content import load_content
 from engine.judge import judge
 from engine.sandbox import Sandbox
+from tests.api.test_learners import sign_up
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "code_module"
 MSE_OK = "import numpy as np\ndef mse(y_true, y_pred):\n    return float(np.mean((y_true - y_pred) ** 2))\n"
@@ -71,6 +72,41 @@ def test_a_wrong_submission_is_told_what_is_wrong(code_client: TestClient) -> No
     codes = [f["code"] for f in verdict["feedback"]]
     assert "mistake-sum" in codes
     assert any("np.mean" in f["message"] for f in verdict["feedback"])
+
+
+PRINTING = (
+    "import os, sys\nimport numpy as np\nprint('loaded')\n"
+    "def mse(y_true, y_pred):\n    print('shapes', y_true.shape)\n"
+    "    sys.stdout.flush()\n    os.write(2, b'odd \\xed\\xa0\\x80 bytes\\n')\n"
+    "    return float(np.mean((y_true - y_pred) ** 2))\n"
+)
+
+
+def test_what_the_code_prints_comes_back_with_visible_cases_and_is_stored(
+    code_client: TestClient,
+) -> None:
+    auth = sign_up(code_client, "printer")
+    response = code_client.post(
+        "/api/v1/questions/code-mse/attempts", json={"answer": PRINTING}, headers=auth
+    )
+    assert response.status_code == 200, response.text
+    verdict = response.json()
+    assert verdict["status"] == "correct"
+    assert verdict["stdout"] == "loaded\n" and verdict["output_truncated"] is False
+    visible = [c for c in verdict["cases"] if c["visible"]]
+    assert visible[0]["stdout"] == "shapes (3,)\n"
+    assert visible[0]["stderr"] == "odd \ufffd\ufffd\ufffd bytes\n"
+    assert visible[0]["output_truncated"] is False
+    hidden = [c for c in verdict["cases"] if not c["visible"]]
+    assert hidden and all(c["output_hidden"] and "stdout" not in c for c in hidden)
+    for path in ("/api/v1/me/attempts", "/api/v1/me/export"):
+        stored = code_client.get(path, headers=auth)
+        assert stored.status_code == 200, (path, stored.text[:300])
+        assert "shapes (3,)" in stored.content.decode("utf-8")
+    schemas = code_client.get("/openapi.json").json()["components"]["schemas"]
+    fields = set(schemas["CaseResult"]["properties"])
+    assert {"stdout", "stderr", "output_truncated", "output_hidden"} <= fields
+    assert {"stdout", "stderr", "output_truncated"} <= set(schemas["CodeVerdict"]["properties"])
 
 
 @pytest.mark.parametrize(

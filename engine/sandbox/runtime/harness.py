@@ -12,10 +12,17 @@ forbidden operations the worker's traps reported, how long the call took, and ho
 ended (from its wait status and resource usage, never from an exit code the worker chose). A
 frame out of order, unreadable or over budget is the worker breaking the protocol: it is
 killed, and the case fails.
+
+What the worker prints goes to two pipes of the harness's own (its stdout and stderr), drained
+in the same wait loop as its replies, so a full pipe never blocks either side: the first bytes
+of each stream are kept per step (loading, or one case), the rest only counted, and the harness
+reports them in an ``output`` frame of its own before the step's reply — text, never frames, so
+nothing printed can pass for a result. Past the run's output limit the worker is killed.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import json
@@ -53,6 +60,11 @@ MAX_FRAMES_PER_STEP = 16  # the reply and a few trap records; more is a flood
 MAX_OPS = 8
 POLL_S = 0.05  # how often orphans are reaped while waiting
 FINISH_GRACE_S = 0.5
+MAX_STEP_OUTPUT = 4096  # bytes kept of each stream in one step (loading, or one case)
+MAX_RUN_OUTPUT = 128 << 10  # bytes kept over the whole run; beyond, printed output is counted
+OUTPUT_CHUNK = 1 << 16
+MAX_SETTLE_READS = 32  # reads per stream once a step has ended (what is left in the pipe)
+STREAMS = ("stdout", "stderr")
 OP_NAME = re.compile(r"[a-z][a-z0-9_]*::[A-Za-z0-9_.]{1,80}")
 LOAD_KINDS = ("syntax", "exception", "missing", "not-callable")
 
@@ -102,25 +114,35 @@ class Harness:
         self.status: dict[str, Any] | None = None
         self.user_seconds = 0.0
         self.pending: list[tuple[dict[str, Any], bytes]] = []
+        self.outputs: dict[int, str] = {}  # the harness's end of the worker's stdout, stderr
+        self.kept = {name: bytearray() for name in STREAMS}
+        self.counted = dict.fromkeys(STREAMS, 0)
+        self.output_total, self.output_limit = 0, 1 << 20
+        self.output_room = MAX_RUN_OUTPUT
+        self.step_case: int | None = None  # the step being run: None while loading
 
     # -- the worker ----------------------------------------------------------------------------
     def fork_worker(self) -> None:
         order_r, order_w = os.pipe()
         reply_r, reply_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
-                _become_worker(order_r, reply_w, self.shared)
+                _become_worker(order_r, reply_w, out_w, err_w, self.shared)
             finally:
                 _die()
-        os.close(order_r)
-        os.close(reply_w)
+        for fd in (order_r, reply_w, out_w, err_w):
+            os.close(fd)
         self.worker, self.order_fd, self.reply = pid, order_w, reply_r
-        os.set_blocking(reply_r, False)
+        self.outputs = {out_r: "stdout", err_r: "stderr"}
         with contextlib.suppress(OSError):
             self.pidfd = os.pidfd_open(pid)
         self.poller = select.poll()
-        self.poller.register(reply_r, select.POLLIN)
+        for fd in (reply_r, out_r, err_r):
+            os.set_blocking(fd, False)
+            self.poller.register(fd, select.POLLIN)
         if self.pidfd is not None:
             self.poller.register(self.pidfd, select.POLLIN)
 
@@ -151,6 +173,9 @@ class Harness:
         everything it wrote has been read."""
         while True:
             ready = [fd for fd, _ in self.poller.poll(POLL_S * 1000)]
+            for fd in ready:
+                if fd in self.outputs:
+                    self._drain(fd, 1)
             if not ready or self.pidfd in ready:
                 self.reap()  # orphans, and the worker itself once it has ended
             if self.reply in ready or self.status is not None:
@@ -193,6 +218,59 @@ class Harness:
             except ProtocolError:
                 raise Broken("unreadable") from None
 
+    # -- what the worker prints ----------------------------------------------------------------
+    def _drain(self, fd: int, reads: int) -> None:
+        """Read what the worker wrote to one of its streams (at most ``reads`` chunks, without
+        blocking): keep the first bytes of the step, count the rest; past the run's output
+        limit, the worker is killed (``output``)."""
+        name = self.outputs[fd]
+        for _ in range(reads):
+            try:
+                chunk = os.read(fd, OUTPUT_CHUNK)
+            except BlockingIOError:
+                return
+            if not chunk:  # every writer has gone: stop watching it
+                self.poller.unregister(fd)
+                del self.outputs[fd]
+                os.close(fd)
+                return
+            self.output_total += len(chunk)
+            self.counted[name] += len(chunk)
+            kept = self.kept[name]
+            room = min(MAX_STEP_OUTPUT - len(kept), self.output_room)
+            if room > 0:
+                kept += chunk[:room]
+                self.output_room -= min(room, len(chunk))
+            if self.output_total > self.output_limit:
+                raise Broken("output")
+
+    def send_output(self) -> None:
+        """Report what the step that just ended printed (nothing when it printed nothing): what
+        is still in the pipes is read first (bounded — a writer may still be running); raises
+        :class:`Broken` (``output``), once it is reported, when that passed the run's limit."""
+        over: Broken | None = None
+        try:
+            for fd in list(self.outputs):
+                self._drain(fd, MAX_SETTLE_READS)
+        except Broken as exc:
+            over = exc
+        if any(self.counted.values()):
+            frame: dict[str, Any] = {"ev": "output"}
+            if self.step_case is not None:
+                frame["case"] = self.step_case
+            for name in STREAMS:
+                kept, dropped = bytes(self.kept[name]), self.counted[name] - len(self.kept[name])
+                # a cut character at the end of what was kept is left out, not replaced
+                decoder = codecs.getincrementaldecoder("utf-8")("replace")
+                frame[name] = decoder.decode(kept, final=dropped == 0)
+                frame[f"{name}_dropped"] = dropped
+            self.send(frame)
+        for name in STREAMS:
+            self.kept[name].clear()
+            self.counted[name] = 0
+        if over is not None:
+            raise over
+
     # -- the service ---------------------------------------------------------------------------
     def send(self, header: dict[str, Any], blob: bytes = b"") -> None:
         write_all(self.result_fd, pack(header, blob))
@@ -218,6 +296,7 @@ class Harness:
     def serve(self) -> None:
         """Drive the worker through loading and every case, forwarding checked replies."""
         request, blob = self.read_request()
+        self.output_limit = int(request.get("output_bytes", 1 << 20))
         limit = int(request.get("result_bytes", 32 << 20))
         reader = FrameReader(
             max_bytes=limit + (1 << 20), max_header=MAX_REPLY_HEADER, max_frames=1 << 16
@@ -235,6 +314,7 @@ class Harness:
             ops, header, _ = self.step(reader)
         finally:
             self.user_seconds += time.monotonic() - started
+        self.send_output()
         self.send(_load_reply(header, ops))
         if header.get("ev") != "loaded" or ops:
             return
@@ -243,6 +323,7 @@ class Harness:
             for node in _arrays(case):  # this case's inputs, fresh from the pristine copy
                 off, end = node["off"], node["off"] + node["len"]
                 self.shared[off:end] = pristine[off:end]
+            self.step_case = index
             started = time.monotonic()
             try:
                 self.order({"ev": "case", **case})
@@ -250,6 +331,7 @@ class Harness:
             finally:
                 spent = time.monotonic() - started
                 self.user_seconds += spent
+            self.send_output()
             self.send(*_case_reply(index, case, ops, header, data, blob, self.shared, spent))
 
     def finish(self, killed: str | None) -> NoReturn:
@@ -363,16 +445,20 @@ def _die(kill: Any = os.kill, getpid: Any = os.getpid) -> NoReturn:
         kill(getpid(), signal.SIGKILL)
 
 
-def _become_worker(order_r: int, reply_w: int, shared: mmap.mmap) -> None:
-    """In the forked child: keep only stdin/stdout/stderr and the two pipes (as fds 4 and 3 —
-    the service's result channel and the request are closed here), then be the worker."""
+def _become_worker(order_r: int, reply_w: int, out_w: int, err_w: int, shared: mmap.mmap) -> None:
+    """In the forked child: keep only stdin, the two pipes (as fds 4 and 3) and the harness's
+    stdout and stderr pipes (as fds 1 and 2) — the service's result channel, its output pipe
+    and the request are closed here — then be the worker."""
     isolate.prctl(isolate.PR_SET_PDEATHSIG, signal.SIGKILL)  # no worker without its harness
     # Move the sources above the targets first, so that no dup2 clobbers a later source.
-    order, reply = (
-        fcntl.fcntl(fd, fcntl.F_DUPFD, WORKER_ORDER_FD + 1) for fd in (order_r, reply_w)
+    order, reply, out, err = (
+        fcntl.fcntl(fd, fcntl.F_DUPFD, WORKER_ORDER_FD + 1)
+        for fd in (order_r, reply_w, out_w, err_w)
     )
     os.dup2(order, WORKER_ORDER_FD)
     os.dup2(reply, WORKER_REPLY_FD)
+    os.dup2(out, 1)
+    os.dup2(err, 2)
     os.closerange(WORKER_ORDER_FD + 1, 1 << 16)
     worker.main(shared)
     os._exit(0)
@@ -387,10 +473,13 @@ def run(result_fd: int = RESULT_FD, request_fd: int = REQUEST_FD) -> NoReturn:
     try:
         harness.serve()
     except Gone:
-        pass
+        with contextlib.suppress(Broken):  # what the running step printed before the end
+            harness.send_output()
     except Broken as exc:
         killed = exc.reason
         harness.kill_worker()
+        with contextlib.suppress(Broken):
+            harness.send_output()
     except Exception as exc:  # the harness's own failure: never a verdict on the submission
         harness.kill_worker()
         harness.send({"ev": "failed", "error": clean_text(repr(exc), 200)})

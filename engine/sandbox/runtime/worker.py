@@ -7,12 +7,15 @@ inputs the harness has just put into the shared mapping) and writes raw return v
 (fd 3). Nothing it writes is believed: the harness counts its replies, checks their form,
 reads the inputs back from shared memory itself, and takes the exit reason from the wait
 status. A submission that writes frames of its own only replaces its return values (or breaks
-the protocol, which fails the case).
+the protocol, which fails the case). What it prints goes to the harness's pipes (fds 1 and 2):
+stdout is line-buffered, and both streams are flushed before each reply, so what a step printed
+arrives before the step's reply (and a line printed before an endless loop is not lost).
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import sys
@@ -38,9 +41,17 @@ REPLY_FD, ORDER_FD = 3, 4
 
 
 _seq = 0  # the number of the order being answered: every reply carries it back
+_streams: tuple[Any, ...] = ()  # sys.stdout and sys.stderr as they were before the submission
+
+
+def _flush() -> None:
+    for stream in _streams:
+        with contextlib.suppress(BaseException):  # closed or broken: its output is its own
+            stream.flush()
 
 
 def _send(header: dict[str, Any], blob: bytes = b"") -> None:
+    _flush()  # what this step printed reaches the harness before its reply
     write_all(REPLY_FD, pack(dict(header, seq=_seq), blob))
 
 
@@ -151,7 +162,12 @@ def _order() -> dict[str, Any] | None:
 
 def main(shared: Any) -> None:
     """Load what the harness sends, then run each case it asks for until it hangs up."""
+    global _streams
     sys.setrecursionlimit(2000)
+    _streams = tuple(s for s in (sys.stdout, sys.stderr) if s is not None)
+    for stream in _streams:
+        with contextlib.suppress(Exception):
+            stream.reconfigure(line_buffering=True)
     load = _order()
     if load is None:
         return
