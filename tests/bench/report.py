@@ -68,12 +68,17 @@ HEADLINES = [
         r"median: first 200 ([\d.]+ s)",
     ),
     (
-        "demo page: first chart (best of 3)",
+        "demo page: first chart, ms (best of 3 openings)",
         "Demo page in a browser (first chart, re-run)",
         r"\(best (\d+); target",
     ),
     ("Ask Descent p50", "Ask Descent", r"learner table \(in-process\).*?p50\s+([\d.]+ ms)"),
-    ("Ask Descent top-3 hit rate", "Ask Descent", r"hit rate: ([\d/ =.%]+)"),
+    ("Ask Descent topic top-3", "Ask Descent", r"topic top-3\s+(\d+/\d+\s+=\s+[\d.]+%)"),
+    (
+        "Ask Descent off-topic doubts refused",
+        "Ask Descent",
+        r"off-topic not covered\s+(\d+/\d+\s+=\s+[\d.]+%)",
+    ),
     (
         "topic reads (capacity)",
         "Load test (50 learners, loopback)",
