@@ -22,18 +22,19 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Add the limits, the request context (ids, logs, metrics) and ``GET /metrics``.
 
     ``app.state.limits`` is where every per-client limit keeps its state (shared by every
-    instance on PostgreSQL); the sign-in throttle and ``app.state.runner_share`` (a client's
-    code runs across instances) use it too."""
+    instance on PostgreSQL); the sign-in throttle and the runner share (a client's code runs
+    across instances, held by :func:`app.ops.shared.runner_place`) use it too."""
     app.state.limits = limits_for(settings)
     app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.limits)
     box = default_sandbox()  # not started here: its share of runners is all that is read
-    app.state.runner_share = RunnerShare(
-        app.state.limits,
-        per_client=box.per_client,
-        timeout=box.queue_timeout,
-        retry_after=max(1, int(box.limits.wall_seconds)),
+    use_runner_share(
+        RunnerShare(
+            app.state.limits,
+            per_client=box.per_client,
+            timeout=box.queue_timeout,
+            retry_after=max(1, int(box.limits.wall_seconds)),
+        )
     )
-    use_runner_share(app.state.runner_share)  # code gradings hold a place (app.ops.shared)
     app.add_exception_handler(bodylimit.BodyTooLarge, bodylimit.handler)
     # Added last = outermost: the request context sees (and counts) every 413 and 429 too.
     app.add_middleware(bodylimit.BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

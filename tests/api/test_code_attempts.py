@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,16 +26,6 @@ MSE_SUM = (
     "import numpy as np\ndef mse(y_true, y_pred):\n    return np.sum((y_true - y_pred) ** 2)\n"
 )
 SLEEPY = "import time\ntime.sleep(1.5)\ndef mse(a, b):\n    return 0.0\n"
-
-
-@pytest.fixture
-def code_client(db_url: str) -> Iterator[TestClient]:
-    content = load_content(FIXTURE)
-    assert content.ok, content.errors
-    settings = Settings(database_url=db_url, content_dir=FIXTURE, secret_key="test")
-    upgrade(db_url)
-    with TestClient(create_app(settings, content)) as client:
-        yield client
 
 
 def post(client: TestClient, qid: str, answer: str | list[str]) -> dict:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from app.ops import shared
 from engine.sandbox import SandboxBusy
-from tests.api.test_code_attempts import MSE_OK, code_client  # noqa: F401  (fixture)
+from tests.api.test_code_attempts import MSE_OK
 
 
 class RecordingShare:
@@ -40,7 +40,7 @@ def share() -> Iterator[RecordingShare]:
 
 
 def test_a_code_grading_holds_a_place_for_its_client(
-    code_client: TestClient,  # noqa: F811
+    code_client: TestClient,
     share: RecordingShare,
 ) -> None:
     response = code_client.post("/api/v1/questions/code-mse/attempts", json={"answer": MSE_OK})
@@ -49,7 +49,7 @@ def test_a_code_grading_holds_a_place_for_its_client(
 
 
 def test_a_client_at_its_cap_across_instances_is_told_to_retry(
-    code_client: TestClient,  # noqa: F811
+    code_client: TestClient,
     share: RecordingShare,
 ) -> None:
     share.refuse = True

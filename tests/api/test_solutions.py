@@ -3,31 +3,16 @@ attempt, reviewed again soon."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from app.db.migrate import upgrade
-from app.main import create_app
-from app.settings import Settings
 from content import check_content, load_content
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "code_module"
 RIGHT = "import numpy as np\ndef mse(y_true, y_pred):\n    return float(np.mean((y_true - y_pred) ** 2))\n"
 WRONG = "import numpy as np\ndef mse(y_true, y_pred):\n    return float(np.sum((y_true - y_pred) ** 2))\n"
 PASSWORD = "correct-horse-1"
-
-
-@pytest.fixture
-def fixture_client(db_url: str) -> Iterator[TestClient]:
-    content = load_content(FIXTURE)
-    assert content.ok, content.errors
-    settings = Settings(database_url=db_url, content_dir=FIXTURE, secret_key="test")
-    upgrade(db_url)
-    with TestClient(create_app(settings, content)) as client:
-        yield client
 
 
 def sign_in(client: TestClient) -> dict[str, str]:
@@ -37,18 +22,18 @@ def sign_in(client: TestClient) -> dict[str, str]:
 
 
 def test_the_question_says_a_solution_exists_but_never_contains_it(
-    fixture_client: TestClient,
+    code_client: TestClient,
 ) -> None:
-    question = fixture_client.get("/api/v1/questions/code-mse").json()
+    question = code_client.get("/api/v1/questions/code-mse").json()
     assert question["has_solution"] is True
     assert "solution" not in question and "np.mean((y_true" not in str(question)
 
 
-def test_a_wrong_answer_gets_no_solution_a_right_one_does(fixture_client: TestClient) -> None:
+def test_a_wrong_answer_gets_no_solution_a_right_one_does(code_client: TestClient) -> None:
     url = "/api/v1/questions/code-mse/attempts"
-    wrong = fixture_client.post(url, json={"answer": WRONG}).json()
+    wrong = code_client.post(url, json={"answer": WRONG}).json()
     assert not wrong["correct"] and "solution" not in wrong
-    right = fixture_client.post(url, json={"answer": RIGHT}).json()
+    right = code_client.post(url, json={"answer": RIGHT}).json()
     assert right["correct"]
     solution = right["solution"]
     assert "def mse" in solution["code"] and "<math" in solution["steps"][0]["mathml"]
@@ -56,36 +41,40 @@ def test_a_wrong_answer_gets_no_solution_a_right_one_does(fixture_client: TestCl
 
 
 def test_giving_up_shows_the_solution_and_counts_as_a_failed_attempt(
-    fixture_client: TestClient,
+    code_client: TestClient,
 ) -> None:
-    anonymous = fixture_client.post("/api/v1/questions/code-mse/give-up")
+    anonymous = code_client.post("/api/v1/questions/code-mse/give-up")
     assert anonymous.status_code == 200 and "attempt" not in anonymous.json()
     assert "def mse" in anonymous.json()["solution"]["code"]
-    me = sign_in(fixture_client)
-    reply = fixture_client.post("/api/v1/questions/code-mse/give-up", headers=me).json()
+    me = sign_in(code_client)
+    reply = code_client.post("/api/v1/questions/code-mse/give-up", headers=me).json()
     assert reply["attempt"] >= 1
-    (stored,) = fixture_client.get("/api/v1/me/attempts", headers=me).json()["data"]
+    (stored,) = code_client.get("/api/v1/me/attempts", headers=me).json()["data"]
     assert stored["status"] == "incorrect" and stored["self_rating"] == "again"
     assert stored["verdict"]["feedback"][0]["code"] == "gave-up"
-    card = fixture_client.get("/api/v1/me/export", headers=me).json()["review_cards"][0]
+    card = code_client.get("/api/v1/me/export", headers=me).json()["review_cards"][0]
     assert card["question_id"] == "code-mse" and card["lapses"] == 1
 
 
-def test_giving_up_on_a_question_without_a_solution_is_a_404(fixture_client: TestClient) -> None:
+def test_giving_up_on_a_question_without_a_solution_is_a_404(code_client: TestClient) -> None:
     other = next(
         q["id"]
-        for q in fixture_client.get("/api/v1/questions").json()["data"]
-        if not fixture_client.get(f"/api/v1/questions/{q['id']}").json()["has_solution"]
+        for q in code_client.get("/api/v1/questions").json()["data"]
+        if not code_client.get(f"/api/v1/questions/{q['id']}").json()["has_solution"]
     )
-    reply = fixture_client.post(f"/api/v1/questions/{other}/give-up")
+    reply = code_client.post(f"/api/v1/questions/{other}/give-up")
     assert reply.status_code == 404 and "no worked solution" in reply.json()["detail"]
 
 
 def test_a_solution_that_fails_its_own_cases_is_a_content_error(tmp_path: Path) -> None:
-    text = (FIXTURE / "code.yaml").read_text().replace(
-        "return float(np.mean((y_true - y_pred) ** 2))\n      notes",
-        "return float(np.sum((y_true - y_pred) ** 2))\n      notes",
-        1,
+    text = (
+        (FIXTURE / "code.yaml")
+        .read_text()
+        .replace(
+            "return float(np.mean((y_true - y_pred) ** 2))\n      notes",
+            "return float(np.sum((y_true - y_pred) ** 2))\n      notes",
+            1,
+        )
     )
     assert "np.sum((y_true - y_pred) ** 2))\n      notes" in text
     (tmp_path / "code.yaml").write_text(text)
