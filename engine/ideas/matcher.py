@@ -11,6 +11,7 @@ closer to the misconception (pointing its way) than to the idea.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -43,6 +44,9 @@ class MisconceptionSpec:
 class Rubric:
     ideas: tuple[IdeaSpec, ...]
     misconceptions: tuple[MisconceptionSpec, ...] = ()
+    # pairs of words for things a confused answer swaps ("norm" and "value" clipping): a clause
+    # that says of one what an idea says of the other points the other way
+    contrasts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Prepared:
     bags: list[frozenset[str]]
     # per misconception: its words that no idea uses (what it says that a right answer does not)
     distinctive: list[frozenset[str]]
+    contrasts: polarity.Pairs = ()
 
 
 @lru_cache(maxsize=512)
@@ -98,7 +103,9 @@ def prepare(rubric: Rubric) -> Prepared:
         - idea_words
         for j in range(len(rubric.misconceptions))
     ]
-    return Prepared(rubric, texts, owner, anchors, model.embed(texts), bags, distinctive)
+    contrasts = polarity.contrast_stems(rubric.contrasts)
+    vectors = model.embed(texts)
+    return Prepared(rubric, texts, owner, anchors, vectors, bags, distinctive, contrasts)
 
 
 @dataclass
@@ -150,12 +157,18 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
         return []
     texts = [expand(s.text) for s in spans]
     sims = _similarities(prepared, texts, tuning.blend)
-    ways: dict[tuple[int, int], int] = {}  # (unit, sentence) -> agreement, for single clauses
+    read = _carried(answer, spans, texts, polarity.kind_pairs() + prepared.contrasts)
+    ways: dict[tuple[int, int, bool], int] = {}  # (unit, sentence, contrasts) -> agreement
 
-    def way(u: int, k: int) -> int:
-        if (u, k) not in ways:
-            ways[u, k] = polarity.agreement(prepared.texts[k], texts[u], prepared.anchors[k])
-        return ways[u, k]
+    def way(u: int, k: int, contrasts: bool = True) -> int:
+        if (u, k, contrasts) not in ways:
+            ways[u, k, contrasts] = polarity.agreement(
+                prepared.texts[k],
+                read[u],
+                prepared.anchors[k],
+                prepared.contrasts if contrasts else (),
+            )
+        return ways[u, k, contrasts]
 
     out = []
     for u, (row, span) in enumerate(zip(sims, spans, strict=True)):
@@ -164,7 +177,11 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
         for k in map(int, np.flatnonzero(row >= tuning.floor)):
             key, value = prepared.owner[k], float(row[k])
             # several clauses agree only if none of them, close to the sentence, points away
-            denied = any(sims[p, k] >= tuning.floor and way(p, k) < 0 for p in span.parts)
+            # (a clause about the other of a contrasted pair does not deny a comparison of both:
+            # "norm clipping keeps it, while value clipping gives a different one")
+            denied = any(
+                sims[p, k] >= tuning.floor and way(p, k, contrasts=False) < 0 for p in span.parts
+            )
             direction = 0 if denied else way(u, k)
             if direction == 0:
                 continue
@@ -172,6 +189,39 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
             if value > side.get(key, 0.0):
                 side[key] = value
         out.append(UnitScores(span, lexical.bag(texts[u]), not span.parts, agree, oppose))
+    return out
+
+
+# A clause that goes on about the thing its predecessor named: "…, which pushes it into flat
+# minima", "it then settles …".
+_DEPENDENT = re.compile(r"^(?:it|its|it's|they|their|this|these|that|which|who)\b", re.IGNORECASE)
+_RELATIVE_GAP = re.compile(r"\bwhich\b", re.IGNORECASE)
+
+
+def _carried(answer: str, spans: list[Span], texts: list[str], pairs: polarity.Pairs) -> list[str]:
+    """Each unit's text as its direction is read: a single clause that refers back ("which
+    pushes it into flat minima") and names neither of a pair of things its predecessor in the
+    sentence named one of ("Adam …") is read with that name in front ("Adam pushes it into
+    flat minima"). Sentence embeddings cannot see who does what; this keeps the subject."""
+    out = list(texts)
+    for u in range(1, len(spans)):
+        span, before = spans[u], spans[u - 1]
+        if span.parts or before.parts or span.sentence != before.sentence:
+            continue
+        gap = answer[before.end : span.start]
+        if not (_DEPENDENT.match(span.text) or _RELATIVE_GAP.search(gap)):
+            continue
+        mine = polarity.stems_of(out[u])
+        theirs = polarity.words(out[u - 1])
+        names = []
+        for pair in pairs:
+            if mine & set(pair):
+                continue
+            word = polarity.named(theirs, pair)
+            if word is not None:
+                names.append(word)
+        if names:
+            out[u] = " ".join(names) + " " + out[u]
     return out
 
 

@@ -236,10 +236,18 @@ def negations(
     return count
 
 
-def swaps(claim: frozenset[str], other: frozenset[str]) -> int:
+Pairs = tuple[tuple[str, str], ...]  # stemmed pairs of opposite or easily swapped words
+
+
+def contrast_stems(contrasts: Sequence[tuple[str, str]]) -> Pairs:
+    """A rubric's own contrasts ("norm" and "value" clipping), stemmed like the table."""
+    return tuple(sorted({tuple(sorted(_stems(p))) for p in contrasts}))  # type: ignore[misc]
+
+
+def swaps(claim: frozenset[str], other: frozenset[str], extra: Pairs = ()) -> int:
     """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
     count = 0
-    for a, b in _PAIRS:
+    for a, b in _PAIRS + tuple(p for p in extra if p not in _PAIRS):
         if (a in claim and b not in claim and b in other and a not in other) or (
             b in claim and a not in claim and a in other and b not in other
         ):
@@ -285,7 +293,7 @@ def _subject(ws: Sequence[str], pair: tuple[str, str]) -> str | None:
     return None
 
 
-def subject_swaps(claim: str, other: str) -> int:
+def subject_swaps(claim: str, other: str, extra: Pairs = ()) -> int:
     """Named pairs whose roles the texts exchange: a text compares the two ("MSE is more robust
     than MAE") and the other puts the other one first ("MAE is the robust one", "MAE is more
     robust than MSE"). ``swaps`` cannot see this: both texts name MAE.
@@ -301,7 +309,7 @@ def subject_swaps(claim: str, other: str) -> int:
     """
     count = 0
     texts = (words(claim), words(other))
-    for pair in _KIND_STEMS:
+    for pair in _KIND_STEMS + extra:
         named = [frozenset(stem(w) for w in ws) & set(pair) for ws in texts]
         if not all(named) or len(named[0]) + len(named[1]) < 3:
             continue
@@ -315,6 +323,21 @@ def subject_swaps(claim: str, other: str) -> int:
         if None not in subjects and subjects[0] != subjects[1]:
             count += 1
     return count
+
+
+def kind_pairs() -> Pairs:
+    """The table's pairs of named things (stemmed)."""
+    return _KIND_STEMS
+
+
+def named(ws: Sequence[str], pair: tuple[str, str]) -> str | None:
+    """The word of ``ws`` that names one side of ``pair`` as the subject, when it names exactly
+    one side and not as the thing compared against."""
+    found = {stem(w) for w in ws} & set(pair)
+    if len(found) != 1:
+        return None
+    subject = _subject(ws, pair)
+    return next((w for w in ws if stem(w) == subject), None) if subject else None
 
 
 # "less noise" and "fewer steps" compare; they deny nothing outside their scope.
@@ -333,22 +356,28 @@ for _a, _b in _PAIRS:
     _OPPOSITE[_b] = _OPPOSITE.get(_b, frozenset()) | {_a}
 
 
-def _with_anchor(mine: frozenset[str], anchor: str) -> frozenset[str]:
+def _with_anchor(mine: frozenset[str], anchor: str, contrasts: Pairs = ()) -> frozenset[str]:
     """``mine`` plus the direction words of the idea's own claim: a paraphrase that says "as
-    delta grows" still speaks of a large delta, and a clause about a small one opposes it."""
+    delta grows" still speaks of a large delta, and a clause about a small one opposes it. So
+    with the rubric's contrasts: "direction preserved, only shorter" is still about norm
+    clipping when its claim is."""
     if not anchor:
         return mine
-    extra = {
-        word for word in stems_of(anchor) if word in _OPPOSITE and not (_OPPOSITE[word] & mine)
-    }
+    theirs = stems_of(anchor)
+    extra = {word for word in theirs if word in _OPPOSITE and not (_OPPOSITE[word] & mine)}
+    for pair in contrasts:
+        side = theirs & set(pair)
+        if len(side) == 1 and not mine & set(pair):
+            extra |= side
     return mine | extra
 
 
-def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
+def agreement(claim: str, other: str, anchor: str = "", contrasts: Pairs = ()) -> Agreement:
     """Whether ``other`` points the same way as ``claim`` (both about the same thing): 1 when
     it does, -1 when it points the other way, 0 when the two readings of its negations (what a
     negation governs: one word, or its whole scope) disagree, or it swaps more than one pair of
-    opposites.
+    opposites. ``contrasts`` are the rubric's own pairs of things a confused answer swaps
+    (stemmed, see :func:`contrast_stems`).
 
     >>> agreement("A larger delta makes Huber less robust", "Huber with a big delta is not robust")
     1
@@ -363,9 +392,9 @@ def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
     """
     theirs = stems_of(other)
     part = _aligned(claim, theirs)
-    found = _agreement(part, other, theirs, anchor)
+    found = _agreement(part, other, theirs, anchor, contrasts)
     if part != claim:
-        whole = _agreement(claim, other, theirs, anchor)
+        whole = _agreement(claim, other, theirs, anchor, contrasts)
         if found == 0:
             # the part alone leaves it open ("…, as long as the gradient barely changes over
             # those k steps" speaks to more than its first part): read the whole sentence
@@ -375,10 +404,14 @@ def agreement(claim: str, other: str, anchor: str = "") -> Agreement:
     return found
 
 
-def _agreement(claim: str, other: str, theirs: frozenset[str], anchor: str) -> Agreement:
+def _agreement(
+    claim: str, other: str, theirs: frozenset[str], anchor: str, contrasts: Pairs = ()
+) -> Agreement:
     mine = stems_of(claim)
     shared = mine & theirs
-    flips = swaps(_with_anchor(mine, anchor), theirs) + subject_swaps(claim, other)
+    flips = swaps(_with_anchor(mine, anchor, contrasts), theirs, contrasts) + subject_swaps(
+        claim, other, contrasts
+    )
     if flips > 1:  # "small delta → absolute error" against "large delta → squared error":
         return 0  # two swaps are another claim more often than the same one said backwards
     narrow = (negations(claim, shared) + negations(other, shared) + flips) % 2

@@ -16,6 +16,7 @@ from engine.ideas import (
     Rubric,
     grade_ideas,
 )
+from engine.ideas.polarity import stems_of
 from engine.kinds.base import (
     Answer,
     InputSpec,
@@ -26,8 +27,11 @@ from engine.kinds.base import (
     one_text,
     register,
 )
+from engine.textnorm import stem
 from engine.verdict import Details, Feedback, Verdict, invalid
 
+# one word as the ideas write it: "norm", "adam", "crammer"
+ContrastWord = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*$", min_length=2, max_length=30)]
 IdeaId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=2, max_length=40)]
 Sentence = Annotated[str, Field(min_length=12, max_length=400)]
 
@@ -70,6 +74,16 @@ class OpenQuestion(QuestionBase):
     pass_score: float = Field(default=0.7, gt=0, le=1)
     ideas: list[Idea] = Field(min_length=2, max_length=8)
     misconceptions: list[Misconception] = Field(min_length=1, max_length=8)
+    contrasts: list[tuple[ContrastWord, ContrastWord]] = Field(
+        default=[],
+        max_length=6,
+        description=(
+            "Pairs of words naming things a confused answer swaps (`[norm, value]` for norm and "
+            "value clipping, `[adam, sgd]`): a clause that says of one what an idea says of the "
+            "other is read as pointing the other way. Each word must occur in the rubric, one of "
+            "them in an idea."
+        ),
+    )
 
     @model_validator(mode="after")
     def _ideas_consistent(self) -> OpenQuestion:
@@ -82,6 +96,22 @@ class OpenQuestion(QuestionBase):
         unknown = sorted({m.about for m in self.misconceptions if m.about and m.about not in ids})
         if unknown:
             raise ValueError(f"misconception `about` names unknown idea(s): {', '.join(unknown)}")
+        in_ideas = frozenset().union(
+            *(stems_of(t) for i in self.ideas for t in (i.claim, *i.paraphrases))
+        )
+        said = in_ideas.union(
+            *(stems_of(t) for m in self.misconceptions for t in (m.claim, *m.paraphrases))
+        )
+        for a, b in self.contrasts:
+            sa, sb = stem(a.lower()), stem(b.lower())
+            if sa == sb:
+                raise ValueError(f"contrast [{a}, {b}] names one word twice; give two things")
+            absent = [w for w, s in ((a, sa), (b, sb)) if s not in said]
+            if absent or not {sa, sb} & in_ideas:
+                raise ValueError(
+                    f"contrast [{a}, {b}]: each word must occur in the rubric as written there, "
+                    f"and one of them in an idea; not found: {', '.join(absent) or a + ', ' + b}"
+                )
         return self
 
 
@@ -102,7 +132,8 @@ def rubric_of(question: OpenQuestion) -> Rubric:
         MisconceptionSpec((m.claim, *m.paraphrases), m.correction, m.about)
         for m in question.misconceptions
     )
-    return Rubric(ideas, misconceptions)
+    contrasts = tuple((a.lower(), b.lower()) for a, b in question.contrasts)
+    return Rubric(ideas, misconceptions, contrasts)
 
 
 class IdeaRead(BaseModel):
