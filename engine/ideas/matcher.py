@@ -63,6 +63,9 @@ class Tuning:
     min_terms: int = 2  # content terms a unit needs to cover an idea ("Smooth L1" does not)
     floor: float = 0.25  # below this nothing is looked at twice
     verbatim: float = 0.85  # a misconception said this closely is asserted, qualifier or not
+    both: float = 0.5  # a misconception said this closely is asserted when the same clause …
+    both_oppose: float = 0.35  # … points away from its idea at least this closely
+    both_margin: float = 0.05  # … and is this much closer to it than to any idea
 
 
 TUNING = Tuning()
@@ -139,6 +142,9 @@ class UnitScores:
     single: bool  # one clause (a pair of clauses or a sentence may cover, never deny)
     agree: dict[Key, float]
     oppose: dict[Key, float]
+    # … pointing the other way by a negation or an antonym, not only by naming the other of a
+    # contrasted pair (for a single clause)
+    denies: dict[Key, float] = field(default_factory=dict)
 
 
 def _similarities(prepared: Prepared, texts: list[str], blend: float) -> NDArray[np.float64]:
@@ -174,6 +180,7 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
     for u, (row, span) in enumerate(zip(sims, spans, strict=True)):
         agree: dict[Key, float] = {}
         oppose: dict[Key, float] = {}
+        denies: dict[Key, float] = {}
         for k in map(int, np.flatnonzero(row >= tuning.floor)):
             key, value = prepared.owner[k], float(row[k])
             # several clauses agree only if none of them, close to the sentence, points away
@@ -188,7 +195,10 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
             side = agree if direction > 0 else oppose
             if value > side.get(key, 0.0):
                 side[key] = value
-        out.append(UnitScores(span, lexical.bag(texts[u]), not span.parts, agree, oppose))
+            if direction < 0 and not span.parts and way(u, k, contrasts=False) < 0:
+                denies[key] = max(denies.get(key, 0.0), value)
+        bag = lexical.bag(texts[u])
+        out.append(UnitScores(span, bag, not span.parts, agree, oppose, denies))
     return out
 
 
@@ -284,6 +294,21 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             if own and not own & unit.words and value < tuning.verbatim:
                 continue
             if value >= tuning.assert_ and value >= best_idea + tuning.margin:
+                _keep(result.asserted, j, value, unit.span)
+                continue
+            target = about[j]
+            if target is None:
+                continue
+            # both readings agree: close to the wrong claim, and close to the idea it is about
+            # but denying it by a negation or an antonym ("it up-weights the easy examples");
+            # naming the other of a contrasted pair is not enough ("logistic loss is smooth" is
+            # not "hinge loss is never zero", however near the wrong claim that mentions both)
+            away = unit.denies.get(("idea", target), 0.0)
+            if (
+                value >= tuning.both
+                and away >= tuning.both_oppose
+                and value >= best_idea + tuning.both_margin
+            ):
                 _keep(result.asserted, j, value, unit.span)
     return result
 
