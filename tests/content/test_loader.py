@@ -250,3 +250,33 @@ def test_the_check_refuses_an_insight_without_a_source(tmp_path: Path) -> None:
     write(tmp_path, "alpha.yaml", unsourced)
     report = check_content(load_content(tmp_path))
     assert [e for e in report.errors if "insights[0]" in str(e) and "no references" in str(e)]
+
+
+@pytest.mark.parametrize(
+    ("contrasts", "message"),
+    [
+        ("[[gradient, gradient]]", "names one word twice"),
+        ("[[gradient, momentum]]", "not found: momentum"),
+        ("[[gradient, rate, step]]", "contrasts"),
+    ],
+)
+def test_a_contrast_must_name_two_words_of_the_rubric(
+    tmp_path: Path, contrasts: str, message: str
+) -> None:
+    write(
+        tmp_path,
+        "alpha.yaml",
+        VALID.replace("    ideas:\n", f"    contrasts: {contrasts}\n    ideas:\n", 1),
+    )
+    errors = errors_of(tmp_path)
+    assert [e for e in errors if "alpha.yaml:" in e and message in e], errors
+
+
+def test_a_contrast_of_rubric_words_loads(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "alpha.yaml",
+        VALID.replace("    ideas:\n", "    contrasts: [[slope, rate]]\n    ideas:\n", 1),
+    )
+    content = load_content(tmp_path)
+    assert content.ok, content.errors

@@ -180,3 +180,93 @@ print(grade_ideas("For a big delta Huber is basically least squares.", rubric).s
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "correct"
     assert not (tmp_path / ".cache").exists()  # nothing downloaded or cached
+
+
+CLIPPING_IDEAS = (
+    IdeaSpec(
+        "norm-direction",
+        "Norm clipping and the direction",
+        (
+            "Clipping by norm keeps the direction of the gradient and only shortens it.",
+            "After the whole vector is rescaled it points the same way as before.",
+        ),
+        follow_up="Does the clipped gradient point the same way?",
+    ),
+    IdeaSpec(
+        "value-direction",
+        "Value clipping and the direction",
+        (
+            "Clipping by value can change the direction, since only the large entries are cut.",
+            "Clamping entries one at a time bends the update away from where it pointed.",
+        ),
+        follow_up="Take (0.1, 10) and a limit of 1: same direction after value clipping?",
+    ),
+)
+CLIPPING_MISCONCEPTIONS = (
+    MisconceptionSpec(
+        ("Clipping by value keeps the direction of the gradient.",),
+        "Value clipping cuts only some entries, so the direction can change.",
+        about="value-direction",
+    ),
+)
+
+
+def test_a_rubric_contrast_refuses_an_answer_that_swaps_the_two_things() -> None:
+    swapped = (
+        "Clipping by value keeps the direction of the gradient and only shortens it, while "
+        "clipping by norm can change the direction because only the large entries are cut."
+    )
+    right = (
+        "Clipping by norm only shortens the gradient, so it keeps pointing the same way, "
+        "while clipping by value cuts just the large entries and can change the direction."
+    )
+    plain = Rubric(CLIPPING_IDEAS, CLIPPING_MISCONCEPTIONS)
+    contrasted = Rubric(CLIPPING_IDEAS, CLIPPING_MISCONCEPTIONS, (("norm", "value"),))
+    assert grade_ideas(right, contrasted).status == "correct"
+    # without the contrast the two halves share every word but one with the ideas
+    assert grade_ideas(swapped, plain).status == "correct"
+    assert grade_ideas(swapped, contrasted).status != "correct"
+
+
+FLAT = Rubric(
+    (
+        IdeaSpec(
+            "sgd-flat",
+            "Where SGD settles",
+            (
+                "The gradient noise of SGD pushes it into flat minima.",
+                "SGD's noisy steps settle in wide, flat basins.",
+            ),
+            follow_up="What kind of minimum does SGD's noise favour?",
+        ),
+        IdeaSpec(
+            "adam-sharp",
+            "Where Adam settles",
+            (
+                "Adam tends to converge to sharp minima.",
+                "Adam's scaled steps often end in narrow, sharp basins.",
+            ),
+            follow_up="And Adam?",
+        ),
+    ),
+    (
+        MisconceptionSpec(
+            ("Adam finds flatter minima than SGD.",),
+            "It is usually the reverse: SGD's noise favours flat minima.",
+            about="sgd-flat",
+        ),
+    ),
+)
+
+
+def test_a_clause_that_refers_back_keeps_its_subject() -> None:
+    # "which pushes it into flat minima" is said of Adam, not of SGD
+    swapped = (
+        "Adam has noisy adaptive steps, which pushes it into flat minima. "
+        "SGD converges to sharp minima."
+    )
+    result = grade_ideas(swapped, FLAT)
+    assert result.status != "correct"
+    assert [o.status for o in result.ideas if o.idea.id == "sgd-flat"] != ["covered"]
+    right = "SGD has noisy steps, which pushes it into flat minima. Adam converges to sharp minima."
+    assert grade_ideas(right, FLAT).status == "correct"
