@@ -210,19 +210,29 @@ _RELATIVE_GAP = re.compile(r"\bwhich\b", re.IGNORECASE)
 
 def _carried(answer: str, spans: list[Span], texts: list[str], pairs: polarity.Pairs) -> list[str]:
     """Each unit's text as its direction is read: a single clause that refers back ("which
-    pushes it into flat minima") and names neither of a pair of things its predecessor in the
-    sentence named one of ("Adam …") is read with that name in front ("Adam pushes it into
-    flat minima"). Sentence embeddings cannot see who does what; this keeps the subject."""
+    pushes it into flat minima") or resumes after a parenthesis ("Ridge (L2) sets weights to
+    zero"), and names neither of a pair of things that what it continues names one of ("Adam
+    …"), is read with that name in front ("Adam pushes it into flat minima"). Sentence
+    embeddings cannot see who does what; this keeps the subject."""
     out = list(texts)
     for u in range(1, len(spans)):
         span, before = spans[u], spans[u - 1]
         if span.parts or before.parts or span.sentence != before.sentence:
             continue
         gap = answer[before.end : span.start]
-        if not (_DEPENDENT.match(span.text) or _RELATIVE_GAP.search(gap)):
+        first = u - 1
+        if ")" in gap and "(" not in gap:  # back to the clause the parenthesis interrupted
+            while (
+                first > 0
+                and spans[first - 1].sentence == span.sentence
+                and "(" not in answer[spans[first - 1].end : spans[first].start]
+            ):
+                first -= 1
+            first = max(first - 1, 0)
+        elif not ("(" in gap or _DEPENDENT.match(span.text) or _RELATIVE_GAP.search(gap)):
             continue
         mine = polarity.stems_of(out[u])
-        theirs = polarity.words(out[u - 1])
+        theirs = polarity.words(" ".join(out[first:u]))
         names = []
         for pair in pairs:
             if mine & set(pair):

@@ -270,3 +270,10 @@ def test_a_clause_that_refers_back_keeps_its_subject() -> None:
     assert [o.status for o in result.ideas if o.idea.id == "sgd-flat"] != ["covered"]
     right = "SGD has noisy steps, which pushes it into flat minima. Adam converges to sharp minima."
     assert grade_ideas(right, FLAT).status == "correct"
+
+
+def test_a_clause_resumed_after_a_parenthesis_keeps_its_subject() -> None:
+    swapped = "Adam (with its scaled, noisy steps) settles into flat minima. SGD converges to sharp minima."
+    right = "SGD (with its noisy steps) settles into flat minima. Adam converges to sharp minima."
+    assert grade_ideas(swapped, FLAT).status != "correct"
+    assert grade_ideas(right, FLAT).status == "correct"
