@@ -1,10 +1,12 @@
 """How the open-answer grader judges answers of each type, against what a fair interviewer says.
 
-``python -m tests.bench.ideas_bench [--set dev|heldout|both] [--baseline] [--show TYPE]``
+``python -m tests.bench.ideas_bench [--set dev|heldout|fresh|both] [--baseline] [--show TYPE]``
 
-The answers (tests/bench/ideas/*.yaml) were written by two independent writers who saw each
+The answers (tests/bench/ideas/*.yaml) were written by independent writers who saw each
 question's prompt and model answer, never a rubric: ``dev`` (53 questions) chose the thresholds,
-``heldout`` (42 other questions, another writer) measures them. Each answer has a type; a fair
+``heldout`` (42 other questions, another writer) measured them until it too was read to find
+what the grader misses (2026-12-05); ``fresh`` (36 questions, 22 of them in neither set, a third
+writer) is the set nobody has read or tuned on. Each answer has a type; a fair
 interviewer calls excellent answers correct, partial ones partial, wrong, negated, off-topic
 answers and keyword lists not correct (and names the lists).
 """
@@ -93,7 +95,7 @@ def resident_mb() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=("dev", "heldout", "both"))
+    parser.add_argument("--set", default="dev", choices=("dev", "heldout", "fresh", "both"))
     parser.add_argument("--baseline", action="store_true", help="also the old keyword grader")
     parser.add_argument("--show", default="", help="print the misjudged answers of this type")
     args = parser.parse_args()
