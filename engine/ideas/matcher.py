@@ -61,6 +61,7 @@ class Tuning:
     margin: float = 0.1  # how much closer to a misconception than to any idea asserts it
     rival: float = 0.05  # how much closer to an idea than to its misconceptions covers it
     min_terms: int = 2  # content terms a unit needs to cover an idea ("Smooth L1" does not)
+    min_claim: int = 3  # words a clause needs to deny an idea or assert a misconception
     floor: float = 0.25  # below this nothing is looked at twice
     verbatim: float = 0.85  # a misconception said this closely is asserted, qualifier or not
     both: float = 0.5  # a misconception said this closely is asserted when the same clause …
@@ -287,8 +288,9 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             rival = max((v for j, v in mis.items() if about[j] in (i, None)), default=0.0)
             if value >= tuning.cover and value >= rival + tuning.rival and enough:
                 _keep(result.covered, i, value, unit.span)
-        if not unit.single:
-            continue
+        said = sum(w[0].isalnum() for w in polarity.words(unit.span.text))
+        if not unit.single or said < tuning.min_claim:
+            continue  # a label ("PR-AUC:") or a pair of clauses asserts nothing on its own
         context = around.get(u, {})
         best_idea = max(context.values(), default=0.0)
         for (kind, i), value in unit.oppose.items():

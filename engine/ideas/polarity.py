@@ -61,7 +61,7 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("underestimates", "overestimates"), ("cheap", "expensive"), ("constant", "varying"),
     ("bounded", "unbounded"), ("biased", "unbiased"), ("same", "different"),
     ("improve", "worsen"), ("better", "worse"), ("help", "hurt"), ("helps", "hurts"),
-    ("keep", "drop"), ("include", "exclude"), ("zero", "nonzero"), ("convex", "nonconvex"),
+    ("include", "exclude"), ("zero", "nonzero"), ("convex", "nonconvex"),
     ("sparse", "dense"), ("smooth", "jagged"), ("continuous", "discontinuous"),
     ("differentiable", "nondifferentiable"), ("calibrated", "miscalibrated"),
     ("underconfidence", "overconfidence"), ("ignore", "emphasize"), ("row", "column"),
