@@ -19,6 +19,9 @@ GLUE = frozenset(["a", "an", "the", "is", "are", "was", "were", "be", "been", "b
 _RELATION = re.compile(r"[→⇒⟹↦=≈∝<>≤≥]|->|=>")
 _ITEM_BREAK = re.compile(r"[,;/|·•\n]+|\s{2,}|\s[-–—]\s")
 _WORD = re.compile(r"[a-z][a-z'-]*")
+# a sentence end (not a decimal point) or a heading's colon
+_SENTENCE = re.compile(r"(?<!\d)[.!?](?=\s|$)|:\s")
+MIN_SECTION_WORDS = 3
 MIN_ITEMS = 5
 MAX_ITEM_WORDS = 4  # a term of art runs to four words ("binary cross entropy loss")
 MAX_GLUE_SHARE = 0.12  # of the words: a sentence is roughly a third glue
@@ -36,10 +39,17 @@ def is_keyword_list(answer: str) -> bool:
     False
     >>> is_keyword_list("huber mae median residual gradient quadratic outlier robust delta")
     True
+    >>> is_keyword_list("Step: g = ∇L(w); ε = ρ g/‖g‖, ascent. Cost: 2 passes/step, ≈ 2× compute.")
+    False
     """
     text = fold(answer)
     words = _WORD.findall(text)
     if len(words) < MIN_ITEMS:
+        return False
+    # notes in sections ("Objective: … → flat regions. Step: g = ∇L(w); …") are written
+    # claims, however terse: a list of terms does not run to sentences or headed parts
+    parts = _SENTENCE.split(text)
+    if sum(len(_WORD.findall(part)) >= MIN_SECTION_WORDS for part in parts) >= 2:
         return False
     glue = sum(w in GLUE for w in words)
     if glue / len(words) > MAX_GLUE_SHARE:
