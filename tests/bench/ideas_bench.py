@@ -95,9 +95,36 @@ def resident_mb() -> float:
     return float("nan")
 
 
+# The issue's targets: (answer type, what is counted, at least or at most, share)
+TARGETS = (
+    ("excellent", "correct", ">=", 0.80),
+    ("excellent", "incorrect", "<=", 0.05),
+    ("partial", "partial", ">=", 0.60),
+    ("wrong", "correct", "<=", 0.10),
+    ("negated", "correct", "<=", 0.10),
+    ("keyword-list", "correct", "<=", 0.0),
+    ("keyword-list", "named-list", ">=", 0.80),
+)
+
+
+def missed(table: dict[str, Counter[str]]) -> list[str]:
+    """The targets this table misses, said plainly."""
+    out = []
+    for kind, what, way, share in TARGETS:
+        row = table.get(kind)
+        if not row:
+            continue
+        got = row[what] / sum(row[s] for s in STATUSES)
+        if (got < share) if way == ">=" else (got > share):
+            out.append(f"{kind} {what} {got:.0%} (target {way.strip('=')}= {share:.0%})")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=("dev", "heldout", "fresh", "fresh2", "both"))
+    parser.add_argument(
+        "--set", default="dev", choices=("dev", "heldout", "fresh", "fresh2", "both")
+    )
     parser.add_argument("--baseline", action="store_true", help="also the old keyword grader")
     parser.add_argument("--show", default="", help="print the misjudged answers of this type")
     args = parser.parse_args()
@@ -109,6 +136,7 @@ def main() -> None:
     grade(next(iter(questions.values())), "warm up the model")  # loading is not grading
     loaded = time.perf_counter() - start
     table, latencies, misses = run(ideas_grader, cases, questions)
+    ideas_table = table
     print(report(f"Idea grader, {args.set} set ({len(cases)} answers)", table, latencies))
     for question in questions.values():  # every rubric prepared: the service's worst case
         grade(question, question.model_answer)
@@ -125,6 +153,10 @@ def main() -> None:
     for qid, kind, status, text in misses:
         if args.show and kind == args.show:
             print(f"\n[{kind} → {status}] {qid}: {text}")
+    short = missed(ideas_table)
+    print("\ntargets missed: " + "; ".join(short) if short else "\nevery target met")
+    if short:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,10 @@ BENCHES = [
     ("Code judge messages: mutants named, peers accepted", ["tests.bench.mutant_bench"]),
     ("Demo lab", ["tests.bench.demo_bench"]),
     ("Demo page in a browser (first chart, re-run)", ["tests.bench.demo_page_bench"]),
-    ("Open-answer grader (held-out answers)", ["tests.bench.ideas_bench", "--set", "heldout"]),
+    (
+        "Open-answer grader (answers nobody read: fresh2)",
+        ["tests.bench.ideas_bench", "--set", "fresh2"],
+    ),
     ("Start-up of descent serve", ["tests.bench.startup_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
@@ -59,8 +62,23 @@ HEADLINES = [
     ),
     (
         "open answer grading p50 / p99",
-        "Open-answer grader (held-out answers)",
+        "Open-answer grader (answers nobody read: fresh2)",
         r"latency per answer: (p50 [\d.]+ ms, p99 [\d.]+ ms)",
+    ),
+    (
+        "open answers nobody read: excellent judged correct",
+        "Open-answer grader (answers nobody read: fresh2)",
+        r"\| excellent \| \d+ \| (\d+%) \|",
+    ),
+    (
+        "open answers nobody read: excellent judged incorrect",
+        "Open-answer grader (answers nobody read: fresh2)",
+        r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
+    ),
+    (
+        "open answers nobody read: confidently wrong judged correct",
+        "Open-answer grader (answers nobody read: fresh2)",
+        r"\| wrong \| \d+ \| (\d+%) \|",
     ),
     (
         "descent serve: first 200 (median)",
