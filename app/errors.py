@@ -53,6 +53,10 @@ class InterviewClosed(DescentError):
     """The interview is finished: it takes no more answers."""
 
 
+class TurnMismatch(DescentError):
+    """An answer names a turn that is not the one waiting (or repeats one with other words)."""
+
+
 class TooManyAttempts(DescentError):
     """Too many failed sign-ins for one username."""
 
@@ -108,6 +112,7 @@ HTTP_ERRORS: dict[type[Exception], Http] = {
     ),
     UsernameTaken: Http(409, "username-taken", "Username taken"),
     InterviewClosed: Http(409, "interview-finished", "Interview finished"),
+    TurnMismatch: Http(409, "interview-turn-mismatch", "Not the current turn"),
     IdempotencyKeyReused: Http(422, "idempotency-key-reused", "Idempotency key reused"),
     InvalidBody: Http(422, "invalid-request", "Invalid request"),
     InvalidTarget: Http(422, "invalid-target", "Invalid target"),

@@ -423,6 +423,15 @@ class InterviewAnswer(TextInput):
     )
     hints_used: int = Field(default=0, ge=0, le=100, description="Each hint costs points.")
     time_taken_ms: int | None = Field(default=None, ge=0, le=86_400_000)
+    seq: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "The turn this answers (`seq` of the turn you were asked). With it, the same request "
+            "sent again (a lost reply, a double click) returns the first reply instead of "
+            "answering the next turn, and an answer meant for another turn is refused (409)."
+        ),
+    )
 
 
 class TurnRead(BaseModel):

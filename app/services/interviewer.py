@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import schemas as s
 from app.db.models import Interview, InterviewTurn
+from app.errors import TurnMismatch
 from app.ops.bounded import graded
 from app.ops.shared import runner_place
 from app.services import debrief, interviews, learners
@@ -29,6 +30,33 @@ class Answered:
     turn: InterviewTurn
     verdict: s.VerdictBase
     next: InterviewTurn | None
+
+
+def _repeated(row: Interview, catalog: Catalog, body: s.InterviewAnswer) -> Answered | None:
+    """The first reply to a turn answered already with this very answer; None for the turn
+    that is waiting; :class:`TurnMismatch` for anything else."""
+    turns = {t.seq: t for t in row.turns}
+    waiting = interviews.current(row)
+    now = f"turn {waiting.seq} is waiting" if waiting else "the interview is finished"
+    turn = turns.get(body.seq) if body.seq is not None else None
+    if turn is None:
+        raise TurnMismatch(f"interview {row.id} has no turn {body.seq}; {now}")
+    if turn.answered_at is None:
+        return None
+    same = (
+        turn.answer == body.answer
+        and turn.hints_used == body.hints_used
+        and turn.dont_know == interviews.is_dont_know(body.answer, body.dont_know)
+    )
+    if not same or turn.verdict is None:
+        raise TurnMismatch(
+            f"turn {turn.seq} of interview {row.id} was already answered, with another answer;"
+            f" {now}: send that turn's seq with a new answer"
+        )
+    kind = catalog.question_model(turn.question_id).kind
+    read = s.VERDICT_MODELS[kind].model_validate(turn.verdict)
+    shown = read.model_copy(update=dict.fromkeys(HIDDEN_UNTIL_DEBRIEF))
+    return Answered(turn, shown, turns.get(turn.seq + 1))
 
 
 def _grade(
@@ -55,7 +83,13 @@ def answer(
     timeout: float,
     client: str,
 ) -> Answered:
-    """Grade the answer to the current turn and ask the next one (or end the interview)."""
+    """Grade the answer to the current turn and ask the next one (or end the interview). An
+    answer that names its turn (``body.seq``) and repeats one already given gets that reply
+    again; one meant for another turn is refused."""
+    if body.seq is not None:
+        repeated = _repeated(row, catalog, body)
+        if repeated is not None:
+            return repeated
     turn = interviews.check_open(row)
     question = catalog.question_model(turn.question_id)
     verdict = _grade(turn, question, body, timeout, client)

@@ -204,3 +204,31 @@ def test_probe_me_without_an_account(client: TestClient, shipped_content: Conten
     assert (
         client.post(f"/api/v1/questions/{choice.id}/probe", json={"answer": "a"}).status_code == 404
     )
+
+
+def test_an_answer_sent_twice_with_its_turn_is_answered_once(
+    client: TestClient, shipped_content: ContentSet
+) -> None:
+    me = sign_up(client)
+    interview = start(client, me)
+    turn = interview["turn"]
+    answer = open_question(shipped_content, turn).ideas[0].claim
+    first = say(client, me, interview, answer=answer, seq=turn["seq"])
+    again = say(client, me, interview, answer=answer, seq=turn["seq"])  # the reply was lost
+    assert again == first
+    transcript = client.get(f"/api/v1/me/interviews/{interview['id']}", headers=me).json()[
+        "transcript"
+    ]
+    assert [t["answer"] for t in transcript].count(answer) == 1  # the next turn still waits
+    assert transcript[-1]["seq"] == first["next"]["seq"] and transcript[-1]["answer"] is None
+    attempts = client.get("/api/v1/me/attempts", headers=me).json()
+    assert attempts["count"] == 1, attempts
+
+    url = f"/api/v1/me/interviews/{interview['id']}/answers"
+    other = client.post(url, json={"answer": "Something else.", "seq": turn["seq"]}, headers=me)
+    assert other.status_code == 409 and other.json()["type"].endswith("interview-turn-mismatch")
+    assert f"turn {first['next']['seq']} is waiting" in other.json()["detail"]
+    ahead = client.post(url, json={"answer": answer, "seq": 99}, headers=me)
+    assert ahead.status_code == 409, ahead.text
+    # without a seq an answer goes to the waiting turn, as before
+    assert say(client, me, interview, answer="I am not sure.")["verdict"]

@@ -124,7 +124,8 @@ def answer(
     settings: SettingsDep,
 ) -> s.InterviewAnswerRead:
     """Answer the current turn: its verdict (model answers wait for the debrief) and the next
-    turn — a probe, the next question, or the end."""
+    turn — a probe, the next question, or the end. Send the turn's `seq` to make a repeated
+    request harmless."""
     row = interviews.get(session=session, user_id=user.id, interview_id=interview_id)
     done = interviewer.answer(
         session=session,

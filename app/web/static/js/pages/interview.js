@@ -131,7 +131,9 @@ async function conversation(view, interview, titles) {
     if (fresh) log.append(interviewerSays(turn.prompt, NOTE[turn.reason]));
     const box = await composer(turn, async (payload, done) => {
       try {
-        const reply = await api(`/me/interviews/${interview.id}/answers`, { method: "POST", body: payload });
+        // the turn's seq makes a resent request (a lost reply) return the first reply
+        const body = turn.seq === undefined || turn.seq === null ? payload : { ...payload, seq: turn.seq };
+        const reply = await api(`/me/interviews/${interview.id}/answers`, { method: "POST", body });
         box.el.replaceWith(candidateSays(payload.answer, payload.dont_know));
         left = reply.time_left_s;
         if (!turn.question || turn.question.kind === "open") announce("Answer sent.");
