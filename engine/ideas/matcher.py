@@ -168,6 +168,7 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
     ways: dict[tuple[int, int, bool], int] = {}  # (unit, sentence, contrasts) -> agreement
 
     def way(u: int, k: int, contrasts: bool = True) -> int:
+        contrasts = contrasts or not prepared.contrasts  # without any, both readings are one
         if (u, k, contrasts) not in ways:
             ways[u, k, contrasts] = polarity.agreement(
                 prepared.texts[k],
@@ -246,6 +247,10 @@ def _carried(answer: str, spans: list[Span], texts: list[str], pairs: polarity.P
     return out
 
 
+def _word_count(text: str) -> int:
+    return sum(w[0].isalnum() for w in polarity.words(text))
+
+
 def _keep(found: dict[int, Evidence], index: int, value: float, span: Span) -> None:
     if value > found.get(index, Evidence()).score:
         found[index] = Evidence(value, span)
@@ -288,8 +293,7 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             rival = max((v for j, v in mis.items() if about[j] in (i, None)), default=0.0)
             if value >= tuning.cover and value >= rival + tuning.rival and enough:
                 _keep(result.covered, i, value, unit.span)
-        said = sum(w[0].isalnum() for w in polarity.words(unit.span.text))
-        if not unit.single or said < tuning.min_claim:
+        if not unit.single or _word_count(unit.span.text) < tuning.min_claim:
             continue  # a label ("PR-AUC:") or a pair of clauses asserts nothing on its own
         context = around.get(u, {})
         best_idea = max(context.values(), default=0.0)

@@ -247,7 +247,7 @@ def contrast_stems(contrasts: Sequence[tuple[str, str]]) -> Pairs:
 def swaps(claim: frozenset[str], other: frozenset[str], extra: Pairs = ()) -> int:
     """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
     count = 0
-    for a, b in _PAIRS + tuple(p for p in extra if p not in _PAIRS):
+    for a, b in _PAIRS + tuple(p for p in extra if p not in _PAIRS) if extra else _PAIRS:
         if (a in claim and b not in claim and b in other and a not in other) or (
             b in claim and a not in claim and a in other and b not in other
         ):
