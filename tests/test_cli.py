@@ -26,6 +26,8 @@ def serve(*args: str):  # type: ignore[no-untyped-def]
     keeps an event loop running in the main thread, and serve starts its own loop."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(runner.invoke, cli, ["serve", *args]).result()
+
+
 BROKEN = "id: broken\ntitle: Broken\nsummary: x\nsources: [roadmap/1.1]\nlearning_steps: [a]\ncolour: red\n"
 
 

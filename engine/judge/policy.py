@@ -70,9 +70,9 @@ DUNDERS = frozenset(
         "__annotations__",
         "__file__",
         "__future__",
-    "__post_init__",
-    "__slots__",
-    "__all__",
+        "__post_init__",
+        "__slots__",
+        "__all__",
     ]
 )
 # Public names that lead into frames, code objects and the import system.
@@ -224,7 +224,9 @@ class _Scope:
         self.classes = defined - stored
         self.owners: frozenset[str] = frozenset()
 
-    def enter(self, node: ast.AST, parent: ast.AST | None, owners: frozenset[str]) -> frozenset[str]:
+    def enter(
+        self, node: ast.AST, parent: ast.AST | None, owners: frozenset[str]
+    ) -> frozenset[str]:
         """The owner names valid inside ``node``."""
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if isinstance(parent, ast.ClassDef) and node.args.args:

@@ -122,7 +122,6 @@ def _no_text(question: Any) -> str:
     return ""
 
 
-
 @dataclass(frozen=True)
 class Kind(Generic[Q]):
     """One question kind and everything the rest of Descent asks about it."""

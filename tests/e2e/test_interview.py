@@ -88,11 +88,15 @@ class Candidate:
         box = self.page.locator(".composing textarea")
         box.fill(text)
         box.press("Control+Enter")
-        expect(self.page.locator(".chat .bubble.candidate:not(.composing)").last).to_contain_text(text[:40])
+        expect(self.page.locator(".chat .bubble.candidate:not(.composing)").last).to_contain_text(
+            text[:40]
+        )
 
     def dont_know(self) -> None:
         self.page.locator(".composing").get_by_role("button", name="I don't know").click()
-        expect(self.page.locator(".chat .bubble.candidate:not(.composing)").last).to_contain_text("I don't know")
+        expect(self.page.locator(".chat .bubble.candidate:not(.composing)").last).to_contain_text(
+            "I don't know"
+        )
 
     def last_question(self) -> Any:
         return self.page.locator(".chat .bubble.interviewer").last

@@ -106,9 +106,7 @@ async def measure(deployment: Cluster, args: argparse.Namespace) -> list[Measure
             for status, count in by_status.items():
                 statuses[status] = statuses.get(status, 0) + count
         served = sum(len(v) for v in stats.latencies.values())
-        results.append(
-            Measured(only or "mix", served, took, app1 - app0, db1 - db0, statuses)
-        )
+        results.append(Measured(only or "mix", served, took, app1 - app0, db1 - db0, statuses))
     return results
 
 
@@ -121,8 +119,7 @@ def table(by_count: dict[int, list[Measured]]) -> list[str]:
         for m in rows:
             codes = ", ".join(f"{c}×{n}" for c, n in sorted(m.statuses.items()))
             lines.append(
-                f"| {count} | {m.phase} | {m.rate:.0f} | {m.app_ms:.2f} | {m.db_ms:.3f} |"
-                f" {codes} |"
+                f"| {count} | {m.phase} | {m.rate:.0f} | {m.app_ms:.2f} | {m.db_ms:.3f} | {codes} |"
             )
     return lines
 
