@@ -24,9 +24,8 @@ _SENTENCE = re.compile(r"(?<!\d)[.!?](?=\s|$)|:\s")
 MIN_SECTION_WORDS = 3
 MIN_ITEMS = 5
 MAX_ITEM_WORDS = 4  # a term of art runs to four words ("binary cross entropy loss")
-MAX_GLUE_SHARE = (
-    0.2  # of the words: a sentence is roughly a third glue; a term may hold one ("sum of squares")
-)
+# Of the words: a sentence is roughly a third glue; a term may hold one ("sum of squares").
+MAX_GLUE_SHARE = 0.2
 MIN_SHORT_SHARE = 0.75  # of the items that are no longer than a term
 # Terse answers state relations in symbols (→, =, ∝); a list may quote a formula or two.
 MAX_RELATIONS_PER_ITEM = 1 / 3

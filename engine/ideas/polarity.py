@@ -8,6 +8,7 @@ them, add up to an even number.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -85,6 +86,7 @@ def _stems(pair: tuple[str, str]) -> tuple[str, str]:
 # One orientation per pair: ("overfit", "underfit") and ("underfitting", "overfitting") are one
 # pair, and counting it twice would cancel the swap it should find.
 _PAIRS = tuple(sorted({tuple(sorted(_stems(p))) for p in ANTONYMS if _stems(p)[0] != _stems(p)[1]}))
+_PAIR_SET = frozenset(_PAIRS)
 # The plain words of the table, for reading "flatter" as "flat".
 _DIRECTION_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
 
@@ -247,7 +249,7 @@ def contrast_stems(contrasts: Sequence[tuple[str, str]]) -> Pairs:
 def swaps(claim: frozenset[str], other: frozenset[str], extra: Pairs = ()) -> int:
     """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
     count = 0
-    for a, b in _PAIRS + tuple(p for p in extra if p not in _PAIRS) if extra else _PAIRS:
+    for a, b in itertools.chain(_PAIRS, (p for p in extra if p not in _PAIR_SET)):
         if (a in claim and b not in claim and b in other and a not in other) or (
             b in claim and a not in claim and a in other and b not in other
         ):
