@@ -32,6 +32,10 @@ BENCHES = [
         "Open-answer grader (answers nobody read: fresh2)",
         ["tests.bench.ideas_bench", "--set", "fresh2"],
     ),
+    (
+        "Open-answer grader (answers nobody read, measured once: fresh3)",
+        ["tests.bench.ideas_bench", "--set", "fresh3"],
+    ),
     ("Start-up of descent serve", ["tests.bench.startup_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
@@ -78,6 +82,21 @@ HEADLINES = [
     (
         "open answers nobody read: confidently wrong judged correct",
         "Open-answer grader (answers nobody read: fresh2)",
+        r"\| wrong \| \d+ \| (\d+%) \|",
+    ),
+    (
+        "fresh3: excellent judged correct",
+        "Open-answer grader (answers nobody read, measured once: fresh3)",
+        r"\| excellent \| \d+ \| (\d+%) \|",
+    ),
+    (
+        "fresh3: excellent judged incorrect",
+        "Open-answer grader (answers nobody read, measured once: fresh3)",
+        r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
+    ),
+    (
+        "fresh3: confidently wrong judged correct",
+        "Open-answer grader (answers nobody read, measured once: fresh3)",
         r"\| wrong \| \d+ \| (\d+%) \|",
     ),
     (
