@@ -70,32 +70,32 @@ HEADLINES = [
         r"latency per answer: (p50 [\d.]+ ms, p99 [\d.]+ ms)",
     ),
     (
-        "open answers nobody read: excellent judged correct",
+        "open answers nobody read (fresh2): excellent judged correct",
         "Open-answer grader (answers nobody read: fresh2)",
         r"\| excellent \| \d+ \| (\d+%) \|",
     ),
     (
-        "open answers nobody read: excellent judged incorrect",
+        "open answers nobody read (fresh2): excellent judged incorrect",
         "Open-answer grader (answers nobody read: fresh2)",
         r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
     ),
     (
-        "open answers nobody read: confidently wrong judged correct",
+        "open answers nobody read (fresh2): confidently wrong judged correct",
         "Open-answer grader (answers nobody read: fresh2)",
         r"\| wrong \| \d+ \| (\d+%) \|",
     ),
     (
-        "fresh3: excellent judged correct",
+        "open answers nobody read (fresh3): excellent judged correct",
         "Open-answer grader (answers nobody read, measured once: fresh3)",
         r"\| excellent \| \d+ \| (\d+%) \|",
     ),
     (
-        "fresh3: excellent judged incorrect",
+        "open answers nobody read (fresh3): excellent judged incorrect",
         "Open-answer grader (answers nobody read, measured once: fresh3)",
         r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
     ),
     (
-        "fresh3: confidently wrong judged correct",
+        "open answers nobody read (fresh3): confidently wrong judged correct",
         "Open-answer grader (answers nobody read, measured once: fresh3)",
         r"\| wrong \| \d+ \| (\d+%) \|",
     ),
