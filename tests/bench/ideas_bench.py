@@ -9,9 +9,9 @@ what the grader misses (2026-12-05); so was ``fresh`` (36 questions, 22 of them 
 set, a third writer, told to write wrong answers that share their words with right ones);
 ``fresh2`` (36 other questions, a fourth writer, the same brief) has not been read, only
 measured; ``fresh3`` (36 questions none of which is in ``fresh2``, two more writers, the brief in
-ideas/BRIEF.md) was measured once, after the last change to the grader. Each answer has a type; a fair
-interviewer calls excellent answers correct, partial ones partial, wrong, negated, off-topic
-answers and keyword lists not correct (and names the lists).
+ideas/BRIEF.md) was measured once, after the last change to the grader. Each answer has a type;
+a fair interviewer calls excellent answers correct, partial ones partial, wrong, negated,
+off-topic answers and keyword lists not correct (and names the lists).
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# the open-answer sets nobody has read, by their benchmark titles
+UNREAD = {
+    "fresh2": "Open-answer grader (answers nobody read: fresh2)",
+    "fresh3": "Open-answer grader (answers nobody read, measured once: fresh3)",
+}
 BENCHES = [
     ("Formula grader vs sympy.simplify", ["tests.bench.math_bench"]),
     ("Code judge vs a fresh python per submission", ["tests.bench.judge_bench"]),
@@ -28,14 +33,7 @@ BENCHES = [
     ("Code judge messages: mutants named, peers accepted", ["tests.bench.mutant_bench"]),
     ("Demo lab", ["tests.bench.demo_bench"]),
     ("Demo page in a browser (first chart, re-run)", ["tests.bench.demo_page_bench"]),
-    (
-        "Open-answer grader (answers nobody read: fresh2)",
-        ["tests.bench.ideas_bench", "--set", "fresh2"],
-    ),
-    (
-        "Open-answer grader (answers nobody read, measured once: fresh3)",
-        ["tests.bench.ideas_bench", "--set", "fresh3"],
-    ),
+    *((title, ["tests.bench.ideas_bench", "--set", name]) for name, title in UNREAD.items()),
     ("Start-up of descent serve", ["tests.bench.startup_bench"]),
     ("Ask Descent", ["tests.bench.ask_bench"]),
     ("Load test (50 learners, loopback)", ["tests.load.run"]),
@@ -66,38 +64,17 @@ HEADLINES = [
     ),
     (
         "open answer grading p50 / p99",
-        "Open-answer grader (answers nobody read: fresh2)",
+        UNREAD["fresh2"],
         r"latency per answer: (p50 [\d.]+ ms, p99 [\d.]+ ms)",
     ),
-    (
-        "open answers nobody read (fresh2): excellent judged correct",
-        "Open-answer grader (answers nobody read: fresh2)",
-        r"\| excellent \| \d+ \| (\d+%) \|",
-    ),
-    (
-        "open answers nobody read (fresh2): excellent judged incorrect",
-        "Open-answer grader (answers nobody read: fresh2)",
-        r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
-    ),
-    (
-        "open answers nobody read (fresh2): confidently wrong judged correct",
-        "Open-answer grader (answers nobody read: fresh2)",
-        r"\| wrong \| \d+ \| (\d+%) \|",
-    ),
-    (
-        "open answers nobody read (fresh3): excellent judged correct",
-        "Open-answer grader (answers nobody read, measured once: fresh3)",
-        r"\| excellent \| \d+ \| (\d+%) \|",
-    ),
-    (
-        "open answers nobody read (fresh3): excellent judged incorrect",
-        "Open-answer grader (answers nobody read, measured once: fresh3)",
-        r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|",
-    ),
-    (
-        "open answers nobody read (fresh3): confidently wrong judged correct",
-        "Open-answer grader (answers nobody read, measured once: fresh3)",
-        r"\| wrong \| \d+ \| (\d+%) \|",
+    *(
+        (f"open answers nobody read ({name}): {label}", title, pattern)
+        for name, title in UNREAD.items()
+        for label, pattern in (
+            ("excellent judged correct", r"\| excellent \| \d+ \| (\d+%) \|"),
+            ("excellent judged incorrect", r"\| excellent \| \d+ \| \d+% \| \d+% \| (\d+%) \|"),
+            ("confidently wrong judged correct", r"\| wrong \| \d+ \| (\d+%) \|"),
+        )
     ),
     (
         "descent serve: first 200 (median)",
