@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -226,6 +227,35 @@ class CheckReport:
     unsourced: list[ContentError] = field(default_factory=list)
 
 
+CHECK_THREADS = 4
+
+
+def _check_question(
+    question: Question, src: _Source, index: int
+) -> tuple[list[ContentError], str | None]:
+    """One question's sanity check, self-checks and solution: the errors, or why they could not
+    run here."""
+    kind = get_kind(question.kind)
+    problem = kind.problem(question)
+    if problem:
+        field_name = getattr(question, "target_field", "kind")
+        return [src.error(("questions", index, field_name), problem)], None
+    if not question.checks and question.solution is None:
+        return [], None
+    skipped = kind.checks_skipped(question)
+    if skipped:
+        return [], skipped
+    errors = []
+    for i, check in enumerate(question.checks):
+        failure = run_check(question, check)
+        if failure:
+            errors.append(src.error(("questions", index, "checks", i), failure))
+    wrong = kind.solution_problem(question) if question.solution is not None else None
+    if wrong:
+        errors.append(src.error(("questions", index, "solution"), wrong))
+    return errors, None
+
+
 def check_content(content: ContentSet) -> CheckReport:
     """Run what loading does not: every question's own sanity check (a formula target that
     parses and samples) and its self-checks (sample answers and the verdicts they must get).
@@ -250,25 +280,14 @@ def check_content(content: ContentSet) -> CheckReport:
                     "the model answer names no source (fine for a textbook fact)",
                 )
             )
-        kind = get_kind(question.kind)
-        problem = kind.problem(question)
-        if problem:
-            field_name = getattr(question, "target_field", "kind")
-            report.errors.append(src.error(("questions", index, field_name), problem))
-            continue
-        if not question.checks and question.solution is None:
-            continue
-        skipped = kind.checks_skipped(question)
-        if skipped:
-            report.skipped[skipped] = report.skipped.get(skipped, 0) + 1
-            continue
-        for i, check in enumerate(question.checks):
-            failure = run_check(question, check)
-            if failure:
-                report.errors.append(src.error(("questions", index, "checks", i), failure))
-        wrong = kind.solution_problem(question) if question.solution is not None else None
-        if wrong:
-            report.errors.append(src.error(("questions", index, "solution"), wrong))
+    # Questions are checked side by side: code questions mostly wait for the sandbox's runners,
+    # and the others grade in the meantime.
+    jobs = [(q, *content.question_where[qid]) for qid, q in content.questions.items()]
+    with ThreadPoolExecutor(CHECK_THREADS) as pool:
+        for errors, skipped in pool.map(lambda job: _check_question(*job), jobs):
+            report.errors += errors
+            if skipped:
+                report.skipped[skipped] = report.skipped.get(skipped, 0) + 1
     report.errors.sort()
     return report
 

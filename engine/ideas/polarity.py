@@ -87,6 +87,10 @@ def _stems(pair: tuple[str, str]) -> tuple[str, str]:
 # pair, and counting it twice would cancel the swap it should find.
 _PAIRS = tuple(sorted({tuple(sorted(_stems(p))) for p in ANTONYMS if _stems(p)[0] != _stems(p)[1]}))
 _PAIR_SET = frozenset(_PAIRS)
+_PAIRS_WITH: dict[str, tuple[int, ...]] = {}  # stem -> the indices of the pairs it is a side of
+for _k, _pair in enumerate(_PAIRS):
+    for _side in _pair:
+        _PAIRS_WITH[_side] = (*_PAIRS_WITH.get(_side, ()), _k)
 # The plain words of the table, for reading "flatter" as "flat".
 _DIRECTION_WORDS = frozenset(w for pair in ANTONYMS for w in pair)
 
@@ -201,6 +205,17 @@ class _Everything(frozenset[str]):
 ALL: frozenset[str] = _Everything()
 
 
+@lru_cache(maxsize=4096)
+def _negators_at(text: str) -> tuple[int, ...]:
+    """Where the negations of ``text`` are (the "nor" of "neither … nor" is not another)."""
+    ws = words(text)
+    return tuple(
+        i
+        for i, word in enumerate(ws)
+        if word in NEGATORS and not (word == "nor" and "neither" in ws[:i])
+    )
+
+
 def negations(
     text: str,
     about: frozenset[str],
@@ -222,8 +237,9 @@ def negations(
     """
     ws = words(text)
     count = 0
-    for i, word in enumerate(ws):
-        if word not in NEGATORS or word in ignore or (word == "nor" and "neither" in ws[:i]):
+    for i in _negators_at(text):
+        word = ws[i]
+        if word in ignore:
             continue
         for ahead in ws[i + 1 : i + 1 + SCOPE]:
             if ahead in _SCOPE_END or ahead in _PUNCTUATION:
@@ -249,7 +265,11 @@ def contrast_stems(contrasts: Sequence[tuple[str, str]]) -> Pairs:
 def swaps(claim: frozenset[str], other: frozenset[str], extra: Pairs = ()) -> int:
     """Antonym pairs on which the two texts take opposite sides (one word in each, not both)."""
     count = 0
-    for a, b in itertools.chain(_PAIRS, (p for p in extra if p not in _PAIR_SET)):
+    # only the table's pairs with a side in ``claim`` can count
+    table = {k for word in claim for k in _PAIRS_WITH.get(word, ())}
+    for a, b in itertools.chain(
+        (_PAIRS[k] for k in table), (p for p in extra if p not in _PAIR_SET)
+    ):
         if (a in claim and b not in claim and b in other and a not in other) or (
             b in claim and a not in claim and a in other and b not in other
         ):
@@ -279,6 +299,7 @@ def _aligned(claim: str, other: frozenset[str]) -> str:
 Agreement = int  # 1: same direction, -1: opposite, 0: cannot tell
 
 _KIND_STEMS = tuple(_stems(p) for p in KINDS)
+_KIND_WORDS = frozenset(w for pair in _KIND_STEMS for w in pair)
 # Words after which a named thing is the one compared against, not the subject.
 _AGAINST = frozenset(["unlike", "than", "compared", "versus", "vs", "over", "whereas", "while",
                       "against", "with", "to", "not", "instead_of", "rather_than"])  # fmt: skip
@@ -293,6 +314,12 @@ def _subject(ws: Sequence[str], pair: tuple[str, str]) -> str | None:
                 return None
             return s
     return None
+
+
+@lru_cache(maxsize=4096)
+def _all_stems(text: str) -> frozenset[str]:
+    """Every word's stem, negators and punctuation included (cf. :func:`stems_of`)."""
+    return frozenset(stem(w) for w in words(text))
 
 
 def subject_swaps(claim: str, other: str, extra: Pairs = ()) -> int:
@@ -311,8 +338,11 @@ def subject_swaps(claim: str, other: str, extra: Pairs = ()) -> int:
     """
     count = 0
     texts = (words(claim), words(other))
+    said = (_all_stems(claim), _all_stems(other))
+    if not extra and not (said[0] & _KIND_WORDS and said[1] & _KIND_WORDS):
+        return 0  # no pair is named in both
     for pair in _KIND_STEMS + extra:
-        named = [frozenset(stem(w) for w in ws) & set(pair) for ws in texts]
+        named = [s.intersection(pair) for s in said]
         if not all(named) or len(named[0]) + len(named[1]) < 3:
             continue
         compared = [len(n) == 2 and "than" in ws for n, ws in zip(named, texts, strict=True)]
