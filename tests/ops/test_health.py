@@ -100,12 +100,12 @@ def test_while_starting_live_answers_and_ready_does_not() -> None:
         raise RuntimeError("never built in this test")
 
     app = StartingApp(build, on_failure=lambda exc: None)
-    try:
-        with TestClient(app) as client:
+    with TestClient(app) as client:
+        try:
             live = client.get("/healthz/live")
             ready = client.get("/healthz/ready")
-    finally:
-        building.set()
+        finally:
+            building.set()  # let the build fail now, so that shutdown need not wait for it
     assert live.status_code == 200 and live.json()["status"] == "live"
     assert ready.status_code == 503 and ready.headers["retry-after"] == "1"
     assert ready.json()["type"] == "/problems/starting"
