@@ -205,7 +205,7 @@ class _Everything(frozenset[str]):
 ALL: frozenset[str] = _Everything()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _negators_at(text: str) -> tuple[int, ...]:
     """Where the negations of ``text`` are (the "nor" of "neither … nor" is not another)."""
     ws = words(text)
@@ -316,7 +316,7 @@ def _subject(ws: Sequence[str], pair: tuple[str, str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _all_stems(text: str) -> frozenset[str]:
     """Every word's stem, negators and punctuation included (cf. :func:`stems_of`)."""
     return frozenset(stem(w) for w in words(text))
