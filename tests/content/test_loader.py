@@ -280,3 +280,29 @@ def test_a_contrast_of_rubric_words_loads(tmp_path: Path) -> None:
     )
     content = load_content(tmp_path)
     assert content.ok, content.errors
+
+
+def test_the_fast_yaml_parser_reads_the_shipped_content_as_the_pure_python_one_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libyaml (when PyYAML has it) gives the same data and the same line of every key."""
+    import yaml
+
+    from content import PACKAGED_CONTENT_DIR, yamlpos
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(PACKAGED_CONTENT_DIR.rglob("*.yaml"))]
+    fast = [yamlpos.load_with_lines(t) for t in texts]
+    monkeypatch.setattr(yamlpos, "_LOADER", yaml.SafeLoader)
+    assert fast == [yamlpos.load_with_lines(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "names"),
+    [("a: 1\n\tb: 2\n", 2, "'\\t'"), ("a: *nope\n", 1, "'nope'"), ("a: [1\nb: 2\n", 2, "','")],
+)
+def test_a_yaml_syntax_error_names_what_was_found(text: str, line: int, names: str) -> None:
+    from content.yamlpos import YamlSyntaxError, load_with_lines
+
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_with_lines(text)
+    assert caught.value.line == line and names in caught.value.message, caught.value.message
