@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 
@@ -54,6 +55,13 @@ def latex_to_mathml(latex: str, *, display: bool = False) -> str:
     >>> latex_to_mathml("x^2").startswith("<math")
     True
     """
+    return _converted(latex, display)
+
+
+@lru_cache(maxsize=4096)
+def _converted(latex: str, display: bool) -> str:
+    """The conversion, remembered: content is checked at load and rendered again for the
+    pages, and most of its formulas recur (a few MB for every formula of the shipped content)."""
     _check_braces(latex)
     try:
         mathml = convert(latex, display="block" if display else "inline")
