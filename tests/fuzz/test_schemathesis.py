@@ -36,7 +36,7 @@ from engine.kinds.code import CodeQuestion, unavailable
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = int(os.environ.get("DESCENT_FUZZ_EXAMPLES", "40"))  # ~35 s for both tests
+EXAMPLES = int(os.environ.get("DESCENT_FUZZ_EXAMPLES", "40"))  # about 70 s for both tests
 PASSWORD = "correct horse 42"
 CHECKS = [
     checks.not_a_server_error,
