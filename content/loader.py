@@ -271,8 +271,12 @@ def check_content(content: ContentSet) -> CheckReport:
                 report.errors.append(
                     src.error(("insights", n), "no references: name the source of this claim")
                 )
+    questions, sources, indices = [], [], []
     for qid, question in content.questions.items():
         src, index = content.question_where[qid]
+        questions.append(question)
+        sources.append(src)
+        indices.append(index)
         if question.kind == "open" and not getattr(question, "references", None):
             report.unsourced.append(
                 src.error(
@@ -282,9 +286,8 @@ def check_content(content: ContentSet) -> CheckReport:
             )
     # Questions are checked side by side: code questions mostly wait for the sandbox's runners,
     # and the others grade in the meantime.
-    jobs = [(q, *content.question_where[qid]) for qid, q in content.questions.items()]
     with ThreadPoolExecutor(CHECK_THREADS) as pool:
-        for errors, skipped in pool.map(lambda job: _check_question(*job), jobs):
+        for errors, skipped in pool.map(_check_question, questions, sources, indices):
             report.errors += errors
             if skipped:
                 report.skipped[skipped] = report.skipped.get(skipped, 0) + 1

@@ -336,11 +336,11 @@ def subject_swaps(claim: str, other: str, extra: Pairs = ()) -> int:
     >>> subject_swaps("MAE is more robust than MSE", "MSE is more robust than MAE")
     1
     """
-    count = 0
-    texts = (words(claim), words(other))
     said = (_all_stems(claim), _all_stems(other))
     if not extra and not (said[0] & _KIND_WORDS and said[1] & _KIND_WORDS):
         return 0  # no pair is named in both
+    count = 0
+    texts = (words(claim), words(other))
     for pair in _KIND_STEMS + extra:
         named = [s.intersection(pair) for s in said]
         if not all(named) or len(named[0]) + len(named[1]) < 3:
