@@ -3,7 +3,8 @@
 Each clause (and each pair of neighbouring clauses) is compared with every sentence of the
 rubric: an idea's claim and paraphrases, a misconception's claim and paraphrases. Similarity
 blends the embedding model's cosine with lexical recall; direction comes from
-:mod:`engine.ideas.polarity`. A clause covers an idea when it is close to one of the idea's
+:mod:`engine.ideas.polarity`, and from :mod:`engine.ideas.formulas` when both write a formula
+over the same variables (words cannot tell "p − y" from "y − p"). A clause covers an idea when it is close to one of the idea's
 sentences, points the same way, and is no closer to that idea's misconceptions; it contradicts
 the idea when it is close but points the other way; it asserts a misconception when it is
 closer to the misconception (pointing its way) than to the idea.
@@ -18,8 +19,8 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from engine.ideas import lexical, model, polarity
-from engine.ideas.segment import Span, units
+from engine.ideas import formulas, lexical, model, polarity
+from engine.ideas.segment import Span, sentences, units
 from engine.ideas.shorthand import expand
 
 
@@ -67,6 +68,7 @@ class Tuning:
     both: float = 0.5  # a misconception said this closely is asserted when the same clause …
     both_oppose: float = 0.35  # … points away from its idea at least this closely
     both_margin: float = 0.05  # … and is this much closer to it than to any idea
+    formulas: bool = True  # compare the formulas a clause writes (engine.ideas.formulas)
 
 
 TUNING = Tuning()
@@ -77,7 +79,8 @@ class Prepared:
     """A rubric ready to match: its sentences, embedded once, with their owners."""
 
     rubric: Rubric
-    texts: list[str]
+    texts: list[str]  # as compared: shorthand spelled out
+    raw: list[str]  # as written: their formulas intact
     owner: list[tuple[str, int]]  # ("idea" | "mis", index)
     anchors: list[str]  # each sentence's item's own claim (its first sentence)
     vectors: NDArray[np.float32]
@@ -97,7 +100,7 @@ def prepare(rubric: Rubric) -> Prepared:
     for j, mis in enumerate(rubric.misconceptions):
         texts += mis.sentences
         owner += [("mis", j)] * len(mis.sentences)
-    texts = [expand(t) for t in texts]
+    raw, texts = texts, [expand(t) for t in texts]
     first = {key: texts[owner.index(key)] for key in dict.fromkeys(owner)}
     anchors = [first[key] for key in owner]
     bags = [lexical.bag(t) for t in texts]
@@ -109,7 +112,7 @@ def prepare(rubric: Rubric) -> Prepared:
     ]
     contrasts = polarity.contrast_stems(rubric.contrasts)
     vectors = model.embed(texts)
-    return Prepared(rubric, texts, owner, anchors, vectors, bags, distinctive, contrasts)
+    return Prepared(rubric, texts, raw, owner, anchors, vectors, bags, distinctive, contrasts)
 
 
 @dataclass
@@ -146,6 +149,8 @@ class UnitScores:
     # … pointing the other way by a negation or an antonym, not only by naming the other of a
     # contrasted pair (for a single clause)
     denies: dict[Key, float] = field(default_factory=dict)
+    # the items one of whose formulas its sentence writes ("2^n" for "there are 2^n masks")
+    writes: frozenset[Key] = frozenset()
 
 
 def _similarities(prepared: Prepared, texts: list[str], blend: float) -> NDArray[np.float64]:
@@ -166,6 +171,24 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
     sims = _similarities(prepared, texts, tuning.blend)
     read = _carried(answer, spans, texts, polarity.kind_pairs() + prepared.contrasts)
     ways: dict[tuple[int, int, bool], int] = {}  # (unit, sentence, contrasts) -> agreement
+    relations: dict[tuple[int, Key], formulas.Relation | None] = {}
+    # a formula cut at its brackets ("(XᵀX − λI" | "⁻¹Xᵀy") is read in its whole sentence
+    whole = {s.sentence: s.text for s in sentences(answer)}
+    written = [whole[s.sentence] for s in spans]
+
+    def said(u: int, key: Key) -> formulas.Relation | None:
+        """How the unit's formulas relate to those of the item's sentences: the same as one of
+        them, else the opposite of one, else different from one (None: nothing to compare)."""
+        if (u, key) not in relations:
+            found = {
+                formulas.relation(prepared.raw[k], written[u])
+                for k, o in enumerate(prepared.owner)
+                if o == key
+            }
+            relations[u, key] = next(
+                (r for r in ("same", "opposite", "differs") if r in found), None
+            )
+        return relations[u, key]
 
     def way(u: int, k: int, contrasts: bool = True) -> int:
         contrasts = contrasts or not prepared.contrasts  # without any, both readings are one
@@ -176,6 +199,10 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
                 prepared.anchors[k],
                 prepared.contrasts if contrasts else (),
             )
+            if tuning.formulas:
+                ways[u, k, contrasts] = _formulas_say(
+                    ways[u, k, contrasts], said(u, prepared.owner[k])
+                )
         return ways[u, k, contrasts]
 
     out = []
@@ -200,8 +227,26 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
             if direction < 0 and not span.parts and way(u, k, contrasts=False) < 0:
                 denies[key] = max(denies.get(key, 0.0), value)
         bag = lexical.bag(texts[u])
-        out.append(UnitScores(span, bag, not span.parts, agree, oppose, denies))
+        writes = frozenset(
+            prepared.owner[k]
+            for k in range(len(prepared.raw))
+            if tuning.formulas
+            and formulas.formulas(written[u])
+            and formulas.writes(prepared.raw[k], written[u])
+        )
+        out.append(UnitScores(span, bag, not span.parts, agree, oppose, denies, writes))
     return out
+
+
+def _formulas_say(direction: int, found: formulas.Relation | None) -> int:
+    """``direction`` corrected by the formulas both texts write over the same variables: a
+    formula of opposite sign points the other way ("y − p" against "p − y"), and a different
+    one neither agrees nor denies ("(XᵀX − λI)⁻¹" is not "(XᵀX + λI)⁻¹", nor its negation)."""
+    if found == "opposite":
+        return -direction
+    if found == "differs":
+        return 0
+    return direction
 
 
 # A clause that goes on about the thing its predecessor named: "…, which pushes it into flat
@@ -309,6 +354,8 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             own = distinctive[j]
             if own and not own & unit.words and value < tuning.verbatim:
                 continue
+            if ("idea", about[j]) in unit.writes and ("mis", j) not in unit.writes:
+                continue  # it writes the idea's formula, not the wrong claim's ("2^n", not "n")
             if value >= tuning.assert_ and value >= best_idea + tuning.margin:
                 _keep(result.asserted, j, value, unit.span)
                 continue

@@ -37,10 +37,27 @@ class Span:
     parts: tuple[int, ...] = ()  # for a pair or a sentence: the indices of its clauses
 
 
+# An operand of a formula: a one-letter name (with its index), a number, a closing bracket.
+_OPERAND_BEFORE = re.compile(r"(?:(?<![\w])[^\W\d](?:_\w+)?|\d|[)\]}])$")
+_OPERAND_AFTER = re.compile(r"^(?:[^\W\d](?:_\w+)?(?![^\W\d])|\d|[(\[{])")
+
+
+def _is_minus(text: str, match: re.Match[str]) -> bool:
+    """Whether a spaced hyphen is a minus sign ("p - y"), not a dash or a bullet."""
+    cut = match.group(0) or text[match.start() : match.start() + 3]  # a bullet's lookahead
+    return (
+        cut.strip() == "-"
+        and bool(_OPERAND_BEFORE.search(text[: match.start()]))
+        and bool(_OPERAND_AFTER.match(text[match.start() + len(cut) :].lstrip()))
+    )
+
+
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
     for match in pattern.finditer(text):
+        if _is_minus(text, match):
+            continue
         out.append((offset + start, offset + match.start()))
         start = match.end()
     out.append((offset + start, offset + len(text)))

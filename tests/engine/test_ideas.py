@@ -277,3 +277,79 @@ def test_a_clause_resumed_after_a_parenthesis_keeps_its_subject() -> None:
     right = "SGD (with its noisy steps) settles into flat minima. Adam converges to sharp minima."
     assert grade_ideas(swapped, FLAT).status != "correct"
     assert grade_ideas(right, FLAT).status == "correct"
+
+
+GRADIENT = Rubric(
+    (
+        IdeaSpec(
+            "p-minus-y",
+            "The gradient",
+            (
+                "The gradient with respect to each logit is its predicted probability minus its label.",
+                "∂L/∂z_k = p_k − y_k for every class k",
+            ),
+            follow_up="What is the derivative with respect to one logit?",
+        ),
+        IdeaSpec(
+            "ridge",
+            "The closed form",
+            (
+                "Ridge adds lambda times the identity to X transpose X before inverting it.",
+                "β = (XᵀX + λI)⁻¹Xᵀy",
+            ),
+            follow_up="What does the penalty change in the normal equations?",
+        ),
+    ),
+    (
+        MisconceptionSpec(
+            ("Each logit's gradient is the label minus the probability.", "∂L/∂z_k = y_k − p_k"),
+            "It is the probability minus the label; the label minus the probability is its negative.",
+            about="p-minus-y",
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Differentiating the loss gives p − y for each logit. The ridge solution is (XᵀX + λI)⁻¹Xᵀy.",
+        "The derivative is p_k - y_k for class k, and ridge gives $(X^\\top X + \\lambda I)^{-1} X^\\top y$.",
+    ],
+)
+def test_a_formula_written_right_is_credited(answer: str) -> None:
+    result = grade_ideas(answer, GRADIENT)
+    assert result.status == "correct", [(o.status, o.quote) for o in result.ideas]
+    assert not result.misconceptions
+
+
+def test_a_formula_with_its_terms_swapped_is_not_credited() -> None:
+    # the same words and symbols as the right answer: only the formulas tell them apart
+    flipped = "Differentiating the loss gives y − p for each logit. The ridge solution is (XᵀX + λI)⁻¹Xᵀy."
+    result = grade_ideas(flipped, GRADIENT)
+    assert result.status == "incorrect"
+    assert [m.quote for m in result.misconceptions] == [
+        "Differentiating the loss gives y − p for each logit"
+    ]
+    wrong_sign = "Differentiating the loss gives p − y for each logit. The ridge solution is (XᵀX − λI)⁻¹Xᵀy."
+    result = grade_ideas(wrong_sign, GRADIENT)
+    assert result.status != "correct"
+    assert [o.status for o in result.ideas if o.idea.id == "ridge"] == ["missing"]
+
+
+def test_formula_relations() -> None:
+    from engine.ideas.formulas import relation
+
+    # the same up to a positive factor, with indices and Unicode subscripts dropped
+    assert relation("P(yᵢ | xᵢ) = pᵢ^yᵢ (1 − pᵢ)^(1 − yᵢ)", "it is p^y (1 - p)^(1 - y)") == "same"
+    assert relation("the update is 2(p − y)", "it is p_k − y_k") == "same"
+    # the roles of p and y swapped in the exponents: same parts, different formula
+    assert relation("p^y (1 − p)^(1 − y)", "p^(1 − y) (1 − p)^y") == "differs"
+    assert relation("noise ∝ η/B", "noise ∝ B/η") == "differs"
+    # another quantity over the same variables is no evidence either way
+    assert relation("(1 − p^q)/q", "its gradient is CE's times p^q") is None
+    assert relation("L = 0.5·r²/β for |r| < β", "beyond it the loss is |r| − β/2") is None
+    # a comparison, a single variable, or prose is not compared
+    assert relation("p − y", "as long as p < y") is None
+    assert relation("1 − β", "1 + β") is None
+    assert relation("p − y", "the gradient is large") is None
