@@ -19,8 +19,9 @@ GLUE = frozenset(["a", "an", "the", "is", "are", "was", "were", "be", "been", "b
 _RELATION = re.compile(r"[→⇒⟹↦=≈∝<>≤≥]|->|=>")
 _ITEM_BREAK = re.compile(r"[,;/|·•\n]+|\s{2,}|\s[-–—]\s")
 _WORD = re.compile(r"[a-z][a-z'-]*")
-# a sentence end (not a decimal point) or a heading's colon
-_SENTENCE = re.compile(r"(?<!\d)[.!?](?=\s|$)|:\s")
+# a sentence end (not a decimal point, nor the dot of "et al.", "etc.", "e.g." or "w.r.t.") or a
+# heading's colon
+_SENTENCE = re.compile(r"(?<!\d)(?<!\bal)(?<!\betc)(?<!\bvs)(?<!\bcf)(?<![.\s]\w)[.!?](?=\s|$)|:\s")
 MIN_SECTION_WORDS = 3
 MIN_ITEMS = 5
 MAX_ITEM_WORDS = 4  # a term of art runs to four words ("binary cross entropy loss")
@@ -42,6 +43,8 @@ def is_keyword_list(answer: str) -> bool:
     True
     >>> is_keyword_list("Step: g = ∇L(w); ε = ρ g/‖g‖, ascent. Cost: 2 passes/step, ≈ 2× compute.")
     False
+    >>> is_keyword_list("mixup, soft labels, same lambda, Beta(alpha, alpha), Zhang et al. 2018, per batch")
+    True
     """
     text = fold(answer)
     words = _WORD.findall(text)

@@ -446,11 +446,11 @@ def _agreement(
     )
     if flips > 1:  # "small delta → absolute error" against "large delta → squared error":
         return 0  # two swaps are another claim more often than the same one said backwards
-    narrow = (negations(claim, shared) + negations(other, shared) + flips) % 2
+    # A text denies the shared words or it does not: "does not act as a regulariser and does
+    # not favour flat minima" denies twice, and two denials do not cancel.
+    narrow = (_denies(claim, shared) + _denies(other, shared) + flips) % 2
     broad = (
-        negations(claim, shared, head_only=False)
-        + negations(other, shared, head_only=False)
-        + flips
+        _denies(claim, shared, head_only=False) + _denies(other, shared, head_only=False) + flips
     ) % 2
     if narrow != broad:
         return 0
@@ -461,8 +461,12 @@ def _agreement(
     # "easy examples" and not "down-weight") may still deny it: agree only if those pair up.
     # The rubric's own negations count only where they deny what the learner speaks of ("…
     # without diverging" does not deny an answer that never mentions diverging).
-    elsewhere = _denials(other) - negations(other, shared, head_only=False)
+    elsewhere = min(_denials(other), 1) - _denies(other, shared, head_only=False)
     return 1 if elsewhere % 2 == 0 else 0
+
+
+def _denies(text: str, about: frozenset[str], *, head_only: bool = True) -> int:
+    return min(negations(text, about, head_only=head_only), 1)
 
 
 def agrees(claim: str, other: str) -> bool:

@@ -1,15 +1,17 @@
 """How the open-answer grader judges answers of each type, against what a fair interviewer says.
 
-``python -m tests.bench.ideas_bench [--set dev|heldout|fresh|fresh2|fresh3|both] [--baseline] [--show TYPE]``
+``python -m tests.bench.ideas_bench [--set dev|heldout|fresh|fresh2|fresh3|fresh4|both] [--baseline] [--show TYPE]``
 
 The answers (tests/bench/ideas/*.yaml) were written by independent writers who saw each
 question's prompt and model answer, never a rubric: ``dev`` (53 questions) chose the thresholds,
 ``heldout`` (42 other questions, another writer) measured them until it too was read to find
 what the grader misses (2026-12-05); so was ``fresh`` (36 questions, 22 of them in neither
 set, a third writer, told to write wrong answers that share their words with right ones);
-``fresh2`` (36 other questions, a fourth writer, the same brief) has not been read, only
-measured; ``fresh3`` (36 questions none of which is in ``fresh2``, two more writers, the brief in
-ideas/BRIEF.md) was measured once, after the last change to the grader. Each answer has a type;
+``fresh2`` (36 other questions, a fourth writer, the same brief) and ``fresh3`` (36 questions
+none of which is in ``fresh2``, two more writers, the brief in ideas/BRIEF.md) were only
+measured until their misses were read on 2026-12-05 (session 30) to find what formulas and
+denials the grader missed; ``fresh4`` (36 questions not in ``fresh3``, four more writers) was
+measured once before that session's last changes, then read for its keyword lists and denials. Each answer has a type;
 a fair interviewer calls excellent answers correct, partial ones partial, wrong, negated,
 off-topic answers and keyword lists not correct (and names the lists).
 """
@@ -124,7 +126,9 @@ def missed(table: dict[str, Counter[str]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--set", default="dev", choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "both")
+        "--set",
+        default="dev",
+        choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "both"),
     )
     parser.add_argument("--baseline", action="store_true", help="also the old keyword grader")
     parser.add_argument("--show", default="", help="print the misjudged answers of this type")

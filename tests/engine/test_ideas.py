@@ -72,6 +72,9 @@ def test_half_an_answer_is_partial() -> None:
         "With a large delta Huber does not behave like squared error at all, and with a small "
         "delta it is not like absolute error either.",
         "Huber never turns into squared error for a big delta, nor into MAE for a tiny one.",
+        # two denials in one clause do not cancel
+        "With a large delta Huber does not behave like squared error and does not let outliers "
+        "pull the fit. With a small delta it does not act like MAE and is not robust.",
     ],
 )
 def test_negated_answers_are_not_correct(answer: str) -> None:
@@ -101,6 +104,8 @@ def test_a_misconception_is_named_with_its_correction() -> None:
         "huber, delta, mse, mae, median, outliers, robust, quadratic, linear",
         "huber mae median residual gradient quadratic outlier robust delta",
         "Huber\nδ\nsquared error\nabsolute error\noutliers\nrobustness",
+        # a citation's dot is not a sentence's end
+        "huber loss, delta threshold, Huber et al. 1964, robust statistics, M-estimator, outliers",
     ],
 )
 def test_keyword_lists_are_named_and_never_correct(answer: str) -> None:
@@ -141,6 +146,11 @@ def test_off_topic_and_empty_answers_earn_nothing() -> None:
         ("Lasso has corners on the axes", "the L2 ball has corners on the axes", 1),
         ("The L1 diamond has corners on the axes", "the L2 ball has corners on the axes", -1),
         ("MSE is non-convex here, whereas log loss is convex", "log loss is convex", 1),
+        # two denials of the claim do not cancel each other
+        ("SGD noise acts as a regulariser that favours flat minima",
+         "SGD noise does not act as a regulariser and does not favour flat minima", -1),
+        ("An outlier does not move the median", "moving an outlier does change the median", -1),
+        ("An outlier does not move the median", "an outlier does not move it and does not shift the median", 1),
     ],
 )  # fmt: skip
 def test_polarity(claim: str, said: str, way: int) -> None:
