@@ -11,10 +11,13 @@ another quantity ("the loss is −log p") is not held against a sentence about t
 from __future__ import annotations
 
 import re
+import unicodedata
+import zlib
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from engine.expr import ast as A
 from engine.expr.errors import ExprError
@@ -93,6 +96,15 @@ def _fragments(text: str) -> list[str]:
     return [p for p in out if len(p) >= 3 and _OPERATOR.search(p)]
 
 
+def prose(text: str) -> bool:
+    """Whether ``text`` has a word of prose, not only a formula ("√v̂ + ε", "p_k − y_k").
+
+    >>> prose("√v̂ + ε"), prose("so the step is η·m̂/(√v̂ + ε)")
+    (False, True)
+    """
+    return any(m.group(0).lower() not in _MATH_WORDS for m in _WORD.finditer(text))
+
+
 def _trimmed(text: str) -> str:
     """``text`` without surrounding spaces and quotes, and without the brackets it opens or
     closes but does not match (the prose's own parentheses)."""
@@ -124,36 +136,29 @@ _GREEK_RUN = re.compile(r"(?<=[α-ωΑ-Ω])(?=[α-ωΑ-ΩA-Za-z])|(?<=[A-Za-z])(
 def _parsed(fragment: str) -> A.Node | None:
     if not balanced(fragment):
         return None
-    fragment = _GREEK_RUN.sub(" ", fragment.translate(_SUBSCRIPTS))
+    # hats and bars ("v̂", "x̄") are marks on a name, not part of it
+    fragment = "".join(
+        c for c in unicodedata.normalize("NFD", fragment) if not unicodedata.combining(c)
+    )
+    fragment = _GREEK_RUN.sub(" ", unicodedata.normalize("NFC", fragment).translate(_SUBSCRIPTS))
     try:
         return parse(fragment, strict=False).node
     except (ExprError, ValueError, RecursionError):
         return None
 
 
-@lru_cache(maxsize=1024)
-def _read(fragment: str) -> Formula | None:
-    """The fragment's variables (with a summation-style index dropped: ``p_k`` is ``p``), each
-    as often as it occurs, and its values at fixed random points, or None when it is no
-    formula with a variable."""
-    node = _parsed(fragment)
-    if node is None and "=" in fragment:  # "P(y | x) = p^y (1 − p)^(1 − y)": its right side
-        node = _parsed(fragment.rsplit("=", 1)[1])
-    if node is None:
-        return None
-    names = sorted(A.free_names(node))
-    plain = {n: _INDEX.sub("", n) for n in names}
-    if len(set(plain.values())) != len(names):
-        plain = {n: n for n in names}  # s_j − s_y: keep them apart
-    variables = frozenset(plain.values())
+def _values(name: str) -> NDArray[np.float64]:
+    """A variable's values at the sample points: the same for a name wherever it is written,
+    inside (0, 1), where probabilities, rates and logarithms are all defined."""
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    return rng.uniform(0.15, 0.85, (_SAMPLES, 1, 1))
+
+
+def _formula(node: A.Node, plain: dict[str, str], env: Env) -> Formula | None:
+    variables = frozenset(plain[n] for n in A.free_names(node))
     kinds = {type(n) for n in A.walk(node)}
     if not variables or A.Bin not in kinds or kinds & {A.Cmp, A.Logic, A.Piecewise}:
         return None
-    rng = np.random.default_rng(20261205)
-    values = {
-        n: rng.uniform(0.15, 0.85, (_SAMPLES, 1, 1)) for n in sorted(variables)
-    }  # inside (0, 1): probabilities, rates and logs are all defined there
-    env = Env({old: values[new] for old, new in plain.items()}, {}, _SAMPLES)
     try:
         result = evaluate(node, env)
     except Exception:  # an unsupported construct: no evidence either way
@@ -165,10 +170,39 @@ def _read(fragment: str) -> Formula | None:
 
 
 @lru_cache(maxsize=1024)
-def formulas(text: str) -> tuple[Formula, ...]:
-    """The formulas ``text`` writes, each as its variables and its values at sample points."""
-    found = (_read(f) for f in _fragments(text))
-    return tuple(f for f in found if f is not None)
+def _read(fragment: str) -> tuple[Formula, ...]:
+    """The fragment's formula, then the formulas inside it (for ``η·m̂/(√v̂ + ε)``: ``√v̂ + ε``
+    and the rest), each with its variables (a summation-style index dropped: ``p_k`` is
+    ``p``), each as often as it occurs, and its values at the sample points. Empty when the
+    fragment is no formula with a variable."""
+    node = _parsed(fragment)
+    if node is None and "=" in fragment:  # "P(y | x) = p^y (1 − p)^(1 − y)": its right side
+        node = _parsed(fragment.rsplit("=", 1)[1])
+    if node is None:
+        return ()
+    names = sorted(A.free_names(node))
+    plain = {n: _INDEX.sub("", n) for n in names}
+    if len(set(plain.values())) != len(names):
+        plain = {n: n for n in names}  # s_j − s_y: keep them apart
+    env = Env({name: _values(plain[name]) for name in names}, {}, _SAMPLES)
+    whole = _formula(node, plain, env)
+    if whole is None:
+        return ()
+    inner = (
+        _formula(n, plain, env)
+        for n in A.walk(node)
+        if n is not node and isinstance(n, A.Bin | A.Call)
+    )
+    return (whole, *(f for f in inner if f is not None and len(f.variables) > 1))
+
+
+@lru_cache(maxsize=1024)
+def formulas(text: str, inner: bool = False) -> tuple[Formula, ...]:
+    """The formulas ``text`` writes (with ``inner``, and the formulas inside them), each as its
+    variables and its values at the sample points."""
+    return tuple(
+        f for fragment in _fragments(text) for f in _read(fragment)[: None if inner else 1]
+    )
 
 
 def _relation(a: tuple[float, ...], b: tuple[float, ...]) -> Relation:
@@ -199,12 +233,14 @@ def relation(claim: str, other: str) -> Relation | None:
     >>> relation("The gradient is p − y.", "The loss is large.") is None
     True
     """
-    mine, theirs = formulas(claim), formulas(other)
+    mine, whole = formulas(claim), formulas(other)
     found: set[Relation] = set()
     for a in mine:
-        for b in theirs:
+        for b in formulas(other, inner=True):
             if a.variables == b.variables and len(a.variables) > 1:
                 outcome = _relation(a.values, b.values)
+                if outcome == "same" and b not in whole:
+                    continue  # a right part ("ε/K") does not make a wrong whole right
                 if outcome != "differs" or (a.uses, a.size) == (b.uses, b.size):
                     found.add(outcome)
     for outcome in ("same", "opposite", "differs"):

@@ -338,8 +338,14 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             rival = max((v for j, v in mis.items() if about[j] in (i, None)), default=0.0)
             if value >= tuning.cover and value >= rival + tuning.rival and enough:
                 _keep(result.covered, i, value, unit.span)
-        if not unit.single or _word_count(unit.span.text) < tuning.min_claim:
-            continue  # a label ("PR-AUC:") or a pair of clauses asserts nothing on its own
+        if (
+            not unit.single
+            or _word_count(unit.span.text) < tuning.min_claim
+            or not formulas.prose(unit.span.text)
+        ):
+            # a label ("PR-AUC:"), a formula cut out of its sentence ("√v̂ + ε") or a pair of
+            # clauses asserts nothing on its own
+            continue
         context = around.get(u, {})
         best_idea = max(context.values(), default=0.0)
         for (kind, i), value in unit.oppose.items():

@@ -31,6 +31,9 @@ _STOPS = re.compile(r"\b(?:stops|stopped|ceases|ceased)\s+(?=(?!being\b|having\b
 DIRECTION_SYNONYMS = {
     "big": "large", "bigger": "larger", "huge": "large", "tiny": "small", "little": "small",
     "broad": "wide", "broader": "wider", "steep": "sharp", "quick": "fast", "quicker": "faster",
+    # a difference is a thing ("temporal-difference error", "finite differences"), not the
+    # opposite of "the same" that "different" is
+    "difference": "gap", "differences": "gaps",
 }  # fmt: skip
 # "not only", "no matter", "not just" do not deny anything.
 _NOT_NEGATING = re.compile(
@@ -205,6 +208,9 @@ class _Everything(frozenset[str]):
 ALL: frozenset[str] = _Everything()
 
 
+_FAIL = frozenset(["fail", "fails", "failed", "failing"])
+
+
 @lru_cache(maxsize=1024)
 def _negators_at(text: str) -> tuple[int, ...]:
     """Where the negations of ``text`` are (the "nor" of "neither … nor" is not another)."""
@@ -212,7 +218,10 @@ def _negators_at(text: str) -> tuple[int, ...]:
     return tuple(
         i
         for i, word in enumerate(ws)
-        if word in NEGATORS and not (word == "nor" and "neither" in ws[:i])
+        if word in NEGATORS
+        and not (word == "nor" and "neither" in ws[:i])
+        # "fails to converge" denies converging; "the rule fails past 8k" denies nothing after it
+        and not (word in _FAIL and ws[i + 1 : i + 2] != ("to",))
     )
 
 

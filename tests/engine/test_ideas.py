@@ -151,6 +151,12 @@ def test_off_topic_and_empty_answers_earn_nothing() -> None:
          "SGD noise does not act as a regulariser and does not favour flat minima", -1),
         ("An outlier does not move the median", "moving an outlier does change the median", -1),
         ("An outlier does not move the median", "an outlier does not move it and does not shift the median", 1),
+        # "fails" denies what it fails to do, not the words after it
+        ("The linear rule fails past the critical batch size", "past some critical batch size the trick fails", 1),
+        ("Adam fails to converge here", "Adam converges here", -1),
+        # a temporal difference is a thing, not the opposite of "the same"
+        ("DQN's clipping of the temporal-difference error corresponds to a Huber loss",
+         "DQN's clipping of the TD error is the same thing as a Huber loss", 1),
     ],
 )  # fmt: skip
 def test_polarity(claim: str, said: str, way: int) -> None:
@@ -359,7 +365,43 @@ def test_formula_relations() -> None:
     # another quantity over the same variables is no evidence either way
     assert relation("(1 − p^q)/q", "its gradient is CE's times p^q") is None
     assert relation("L = 0.5·r²/β for |r| < β", "beyond it the loss is |r| − β/2") is None
+    # a wrong part inside a longer formula: epsilon under the root or added after it
+    assert relation("PyTorch: √(v̂ + ε)", "the step is η·m̂/(√v̂ + ε)") == "differs"
+    # … but a right part does not make a wrong whole right
+    assert relation("y_LS = (1 − ε)·y + ε/K", "the target (1 + ε) y − ε/K") == "differs"
     # a comparison, a single variable, or prose is not compared
     assert relation("p − y", "as long as p < y") is None
     assert relation("1 − β", "1 + β") is None
     assert relation("p − y", "the gradient is large") is None
+
+
+def test_a_formula_cut_out_of_its_sentence_asserts_nothing() -> None:
+    rubric = Rubric(
+        (
+            IdeaSpec(
+                "placement",
+                "Where epsilon goes",
+                (
+                    "PyTorch adds epsilon after the square root of the second moment.",
+                    "PyTorch: step = η·m̂/(√v̂ + ε)",
+                ),
+            ),
+        ),
+        (
+            MisconceptionSpec(
+                (
+                    "Putting epsilon inside the root makes it act like a smaller constant than outside.",
+                    "For the same ε, √(v̂ + ε) has a lower floor than √v̂ + ε.",
+                ),
+                "Under the root the floor is √ε, much larger than ε.",
+                about="placement",
+            ),
+        ),
+    )
+    # the bracket cuts "√v̂ + ε" out as a clause of its own, close to the wrong claim's words
+    answer = (
+        "In PyTorch epsilon is added outside the square root (√v̂ + ε), so 1e-8 is a tiny floor."
+    )
+    result = grade_ideas(answer, rubric)
+    assert not result.misconceptions
+    assert result.status == "correct"
