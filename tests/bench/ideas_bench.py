@@ -1,6 +1,6 @@
 """How the open-answer grader judges answers of each type, against what a fair interviewer says.
 
-``python -m tests.bench.ideas_bench [--set dev|heldout|fresh|fresh2|fresh3|fresh4|both] [--baseline] [--show TYPE]``
+``python -m tests.bench.ideas_bench [--set dev|heldout|fresh|fresh2|fresh3|fresh4|fresh5|both] [--baseline] [--show TYPE]``
 
 The answers (tests/bench/ideas/*.yaml) were written by independent writers who saw each
 question's prompt and model answer, never a rubric: ``dev`` (53 questions) chose the thresholds,
@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument(
         "--set",
         default="dev",
-        choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "both"),
+        choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "both"),
     )
     parser.add_argument("--baseline", action="store_true", help="also the old keyword grader")
     parser.add_argument("--show", default="", help="print the misjudged answers of this type")
