@@ -315,6 +315,11 @@ def _around(scores: list[UnitScores]) -> dict[int, dict[int, float]]:
     return out
 
 
+def _writes_idea_not(unit: UnitScores, idea: int | None, mis: int) -> bool:
+    """Whether the unit's sentence writes a formula of the idea and none of the misconception."""
+    return ("idea", idea) in unit.writes and ("mis", mis) not in unit.writes
+
+
 def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) -> Match:
     """Which ideas the units cover or deny, and which misconceptions they assert.
 
@@ -335,7 +340,14 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
         enough = len(unit.words) >= tuning.min_terms
         for i, value in ideas.items():
             _keep(result.nearest, i, value, unit.span)
-            rival = max((v for j, v in mis.items() if about[j] in (i, None)), default=0.0)
+            rival = max(
+                (
+                    v
+                    for j, v in mis.items()
+                    if about[j] in (i, None) and not _writes_idea_not(unit, i, j)
+                ),
+                default=0.0,
+            )
             if value >= tuning.cover and value >= rival + tuning.rival and enough:
                 _keep(result.covered, i, value, unit.span)
         if (
@@ -360,7 +372,7 @@ def decide(scores: list[UnitScores], rubric: Rubric, tuning: Tuning = TUNING) ->
             own = distinctive[j]
             if own and not own & unit.words and value < tuning.verbatim:
                 continue
-            if ("idea", about[j]) in unit.writes and ("mis", j) not in unit.writes:
+            if _writes_idea_not(unit, about[j], j):
                 continue  # it writes the idea's formula, not the wrong claim's ("2^n", not "n")
             if value >= tuning.assert_ and value >= best_idea + tuning.margin:
                 _keep(result.asserted, j, value, unit.span)

@@ -39,7 +39,7 @@ class Span:
 
 # An operand of a formula: a one-letter name (with its index), a number, a closing bracket.
 _OPERAND_BEFORE = re.compile(r"(?:(?<![\w])[^\W\d](?:_\w+)?|\d|[)\]}])$")
-_OPERAND_AFTER = re.compile(r"^(?:[^\W\d](?:_\w+)?(?![^\W\d])|\d|[(\[{])")
+_OPERAND_AFTER = re.compile(r"^(?:[^\W\d]{1,2}(?:_\w+)?(?![^\W\d])|\d|[(\[{])")
 
 
 def _is_minus(text: str, match: re.Match[str]) -> bool:
@@ -52,11 +52,28 @@ def _is_minus(text: str, match: re.Match[str]) -> bool:
     )
 
 
+def _call_brackets(text: str) -> frozenset[int]:
+    """Where the brackets of a formula's call or grouping are ("sigmoid(z)", "e^(z − c)",
+    "(1 − p)^y"): written against a name, a power or another bracket, they hold part of a
+    formula, not a remark in parentheses."""
+    out: set[int] = set()
+    opened: list[tuple[int, bool]] = []
+    for i, ch in enumerate(text):
+        if ch == "(":
+            opened.append((i, i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_^)]}'")))
+        elif ch == ")" and opened:
+            start, call = opened.pop()
+            if call or text[i + 1 : i + 2] in ("^", "²", "ᵀ", "⁻", "(", "_"):
+                out |= {start, i}
+    return frozenset(out)
+
+
 def _pieces(text: str, pattern: re.Pattern[str], offset: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     start = 0
+    calls = _call_brackets(text) if "(" in text else frozenset()
     for match in pattern.finditer(text):
-        if _is_minus(text, match):
+        if _is_minus(text, match) or (match.group(0).strip() in "()" and match.start() in calls):
             continue
         out.append((offset + start, offset + match.start()))
         start = match.end()

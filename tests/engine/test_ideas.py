@@ -405,3 +405,29 @@ def test_a_formula_cut_out_of_its_sentence_asserts_nothing() -> None:
     result = grade_ideas(answer, rubric)
     assert not result.misconceptions
     assert result.status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        # a call's or a formula's brackets hold part of the formula: no clause ends inside
+        (
+            "At z = -1000, sigmoid(z) rounds to 0, so -np.log(sigmoid(z)) is infinite.",
+            ["At z = -1000, sigmoid(z) rounds to 0", "np.log(sigmoid(z)) is infinite"],
+        ),
+        (
+            "The likelihood is p^y (1 - p)^(1 - y) per label.",
+            ["The likelihood is p^y (1 - p)^(1 - y) per label"],
+        ),
+        # a remark in brackets is still a clause of its own
+        (
+            "Ridge (the L2 penalty) shrinks every weight.",
+            ["Ridge", "the L2 penalty", "shrinks every weight"],
+        ),
+        # a spaced hyphen between operands is a minus, between words a dash
+        ("The gradient is p_k - y_k for class k.", ["The gradient is p_k - y_k for class k"]),
+        ("Huber - a robust loss - is smooth.", ["Huber", "a robust loss", "is smooth"]),
+    ],
+)
+def test_formulas_are_not_cut_into_clauses(answer: str, expected: list[str]) -> None:
+    assert [c.text for c in clauses(answer)] == expected
