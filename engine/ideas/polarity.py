@@ -209,6 +209,7 @@ ALL: frozenset[str] = _Everything()
 
 
 _FAIL = frozenset(["fail", "fails", "failed", "failing"])
+_PRONOUNS = frozenset(["it", "them", "this", "that", "these", "those", "one"])
 
 
 @lru_cache(maxsize=1024)
@@ -250,6 +251,8 @@ def negations(
         word = ws[i]
         if word in ignore:
             continue
+        if word == "without" and ws[i + 1 : i + 2] and ws[i + 1] in _PRONOUNS:
+            continue  # "without it, exp(1000) overflows": it denies the thing it stands for
         for ahead in ws[i + 1 : i + 1 + SCOPE]:
             if ahead in _SCOPE_END or ahead in _PUNCTUATION:
                 break

@@ -154,6 +154,9 @@ def test_off_topic_and_empty_answers_earn_nothing() -> None:
         # "fails" denies what it fails to do, not the words after it
         ("The linear rule fails past the critical batch size", "past some critical batch size the trick fails", 1),
         ("Adam fails to converge here", "Adam converges here", -1),
+        # "without it" denies the thing "it" stands for, not the words after it
+        ("np.exp(1000) = inf in float64", "Without it exp(1000) overflows to infinity", 1),
+        ("np.exp(1000) = inf in float64", "Without any exp(1000) there is no overflow", -1),
         # a temporal difference is a thing, not the opposite of "the same"
         ("DQN's clipping of the temporal-difference error corresponds to a Huber loss",
          "DQN's clipping of the TD error is the same thing as a Huber loss", 1),
