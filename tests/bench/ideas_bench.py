@@ -7,11 +7,12 @@ question's prompt and model answer, never a rubric: ``dev`` (53 questions) chose
 ``heldout`` (42 other questions, another writer) measured them until it too was read to find
 what the grader misses (2026-12-05); so was ``fresh`` (36 questions, 22 of them in neither
 set, a third writer, told to write wrong answers that share their words with right ones);
-``fresh2`` (36 other questions, a fourth writer, the same brief) and ``fresh3`` (36 questions
-none of which is in ``fresh2``, two more writers, the brief in ideas/BRIEF.md) were only
-measured until their misses were read on 2026-12-05 (session 30) to find what formulas and
-denials the grader missed; ``fresh4`` (36 questions not in ``fresh3``, four more writers) was
-measured once before that session's last changes, then read for its keyword lists and denials. Each answer has a type;
+``fresh2`` (36 other questions, a fourth writer, the same brief), ``fresh3`` (36 questions
+none of which is in ``fresh2``, two more writers, the brief in ideas/BRIEF.md) and ``fresh4`` (36
+questions not in ``fresh3``, four more writers) were measured unread until 2026-12-05, when
+their misses were read to find the formulas and denials the grader missed; ``fresh5`` (36
+questions not in ``fresh4``, four more writers) was measured once after that work and has not
+been read. Each answer has a type;
 a fair interviewer calls excellent answers correct, partial ones partial, wrong, negated,
 off-topic answers and keyword lists not correct (and names the lists).
 """
