@@ -68,6 +68,10 @@ _SEPARATORS = re.compile(r"[,;:!?→⇒⟹↔≈∝~<>≤≥≠≪≫]|\.(?=\s|$
 _OPERATOR = re.compile(r"[-−+*/^·×⁻ᵀ²³√Σ∑]")
 _INDEX = re.compile(r"_(?:[ijkntc]|\{[ijkntc]\})$")
 _SAMPLES = 12
+# A sentence of an honest answer writes a handful of formulas; a hostile one may write
+# thousands, and each is compared with every formula of the rubric.
+MAX_FRAGMENTS = 24
+MAX_FORMULAS = 48
 
 
 class Formula(NamedTuple):
@@ -200,9 +204,12 @@ def _read(fragment: str) -> tuple[Formula, ...]:
 def formulas(text: str, inner: bool = False) -> tuple[Formula, ...]:
     """The formulas ``text`` writes (with ``inner``, and the formulas inside them), each as its
     variables and its values at the sample points."""
-    return tuple(
-        f for fragment in _fragments(text) for f in _read(fragment)[: None if inner else 1]
+    found = (
+        f
+        for fragment in _fragments(text)[:MAX_FRAGMENTS]
+        for f in _read(fragment)[: None if inner else 1]
     )
+    return tuple(dict.fromkeys(found))[:MAX_FORMULAS]  # each once: "p − y" ten times is one
 
 
 def _relation(a: tuple[float, ...], b: tuple[float, ...]) -> Relation:

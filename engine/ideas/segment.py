@@ -42,13 +42,17 @@ _OPERAND_BEFORE = re.compile(r"(?:(?<![\w])[^\W\d](?:_\w+)?|\d|[)\]}])$")
 _OPERAND_AFTER = re.compile(r"^(?:[^\W\d]{1,2}(?:_\w+)?(?![^\W\d])|\d|[(\[{])")
 
 
+_WINDOW = 40
+
+
 def _is_minus(text: str, match: re.Match[str]) -> bool:
     """Whether a spaced hyphen is a minus sign ("p - y"), not a dash or a bullet."""
     cut = match.group(0) or text[match.start() : match.start() + 3]  # a bullet's lookahead
-    return (
+    after = match.start() + len(cut)
+    return (  # a window either side: an operand is short, and a long answer stays linear
         cut.strip() == "-"
-        and bool(_OPERAND_BEFORE.search(text[: match.start()]))
-        and bool(_OPERAND_AFTER.match(text[match.start() + len(cut) :].lstrip()))
+        and bool(_OPERAND_BEFORE.search(text[max(0, match.start() - _WINDOW) : match.start()]))
+        and bool(_OPERAND_AFTER.match(text[after : after + _WINDOW].lstrip()))
     )
 
 

@@ -434,3 +434,14 @@ def test_a_formula_cut_out_of_its_sentence_asserts_nothing() -> None:
 )
 def test_formulas_are_not_cut_into_clauses(answer: str, expected: list[str]) -> None:
     assert [c.text for c in clauses(answer)] == expected
+
+
+def test_a_hostile_answer_full_of_formulas_reads_a_bounded_number_of_them() -> None:
+    from engine.constants import MAX_ANSWER_CHARS
+    from engine.ideas.formulas import MAX_FORMULAS, formulas
+
+    sentence = " ".join(f"p - {i}*y + q_{i}," for i in range(5000))[:MAX_ANSWER_CHARS]
+    read = formulas(sentence, inner=True)
+    assert 0 < len(read) <= MAX_FORMULAS
+    # repeated, one formula is one
+    assert len(formulas("p - y, p - y, p_k - y_k and p - y")) == 1
