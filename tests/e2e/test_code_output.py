@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from app.web import STATIC_DIR
 from tests.e2e.conftest import Server
+from tests.e2e.helpers import any_code_editor
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,8 @@ def test_printed_output_of_a_visible_case_is_shown(fresh_page: Any, server: Serv
         pytest.skip("the code judge does not report printed output yet (CaseResult.stdout)")
     page = fresh_page
     page.goto(server.url(f"/questions/{CODE_Q}"))
-    page.get_by_label("Your code").fill(PRINTING)
+    box, _ = any_code_editor(page)  # filled before the editor mounts, the starter joins it
+    box.fill(PRINTING)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator(".verdict .verdict-status")).to_have_text("Correct")
     output = page.locator("table.cases tr.case-output").first
@@ -101,7 +103,8 @@ def test_long_output_is_cut_and_says_so(fresh_page: Any, server: Server) -> None
         ),
     )
     page.goto(server.url(f"/questions/{CODE_Q}"))
-    page.get_by_label("Your code").fill(PRINTING)
+    box, _ = any_code_editor(page)  # filled before the editor mounts, the starter joins it
+    box.fill(PRINTING)
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator(".verdict")).to_contain_text("Printed while loading your code")
     expect(page.locator(".verdict")).to_contain_text("loading the module")
