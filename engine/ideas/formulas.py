@@ -122,7 +122,7 @@ def _trimmed(text: str) -> str:
     return text
 
 
-def balanced(text: str) -> bool:
+def _balanced(text: str) -> bool:
     depth = 0
     for ch in text:
         depth += {"(": 1, ")": -1}.get(ch, 0)
@@ -138,7 +138,7 @@ _GREEK_RUN = re.compile(r"(?<=[α-ωΑ-Ω])(?=[α-ωΑ-ΩA-Za-z])|(?<=[A-Za-z])(
 
 
 def _parsed(fragment: str) -> A.Node | None:
-    if not balanced(fragment):
+    if not _balanced(fragment):
         return None
     # hats and bars ("v̂", "x̄") are marks on a name, not part of it
     fragment = "".join(
@@ -240,7 +240,12 @@ def relation(claim: str, other: str) -> Relation | None:
     >>> relation("The gradient is p − y.", "The loss is large.") is None
     True
     """
-    mine, whole = formulas(claim), formulas(other)
+    return compare(formulas(claim), other)
+
+
+def compare(mine: tuple[Formula, ...], other: str) -> Relation | None:
+    """:func:`relation` for formulas already read (a rubric item's, read once per rubric)."""
+    whole = formulas(other)
     found: set[Relation] = set()
     for a in mine:
         for b in formulas(other, inner=True):
@@ -265,8 +270,13 @@ def writes(claim: str, other: str) -> bool:
     >>> writes("With n units there are $2^n$ masks.", "there are n^2 of them")
     False
     """
+    return shares(formulas(claim), other)
+
+
+def shares(mine: tuple[Formula, ...], other: str) -> bool:
+    """:func:`writes` for formulas already read."""
     return any(
         a.variables == b.variables and _relation(a.values, b.values) == "same"
-        for a in formulas(claim)
+        for a in mine
         for b in formulas(other)
     )

@@ -80,7 +80,6 @@ class Prepared:
 
     rubric: Rubric
     texts: list[str]  # as compared: shorthand spelled out
-    raw: list[str]  # as written: their formulas intact
     owner: list[tuple[str, int]]  # ("idea" | "mis", index)
     anchors: list[str]  # each sentence's item's own claim (its first sentence)
     vectors: NDArray[np.float32]
@@ -88,6 +87,8 @@ class Prepared:
     # per misconception: its words that no idea uses (what it says that a right answer does not)
     distinctive: list[frozenset[str]]
     contrasts: polarity.Pairs = ()
+    # per idea and misconception: the formulas its sentences write, read once
+    formulas: dict[Key, tuple[formulas.Formula, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=512)
@@ -112,7 +113,10 @@ def prepare(rubric: Rubric) -> Prepared:
     ]
     contrasts = polarity.contrast_stems(rubric.contrasts)
     vectors = model.embed(texts)
-    return Prepared(rubric, texts, raw, owner, anchors, vectors, bags, distinctive, contrasts)
+    written: dict[Key, tuple[formulas.Formula, ...]] = {}
+    for key, text in zip(owner, raw, strict=True):
+        written[key] = tuple(dict.fromkeys(written.get(key, ()) + formulas.formulas(text)))
+    return Prepared(rubric, texts, owner, anchors, vectors, bags, distinctive, contrasts, written)
 
 
 @dataclass
@@ -171,24 +175,33 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
     sims = _similarities(prepared, texts, tuning.blend)
     read = _carried(answer, spans, texts, polarity.kind_pairs() + prepared.contrasts)
     ways: dict[tuple[int, int, bool], int] = {}  # (unit, sentence, contrasts) -> agreement
+    # Formulas are read in the unit's whole sentence ("(XᵀX − λI)⁻¹Xᵀy, subtracting λ …"), so
+    # what they say is the same for every unit of one sentence: compared once per sentence.
+    with_formulas = tuning.formulas and any(prepared.formulas.values())
+    whole = {s.sentence: s.text for s in sentences(answer)} if with_formulas else {}
     relations: dict[tuple[int, Key], formulas.Relation | None] = {}
-    # a formula cut at its brackets ("(XᵀX − λI" | "⁻¹Xᵀy") is read in its whole sentence
-    whole = {s.sentence: s.text for s in sentences(answer)}
-    written = [whole[s.sentence] for s in spans]
+    written: dict[int, frozenset[Key]] = {}
 
     def said(u: int, key: Key) -> formulas.Relation | None:
-        """How the unit's formulas relate to those of the item's sentences: the same as one of
-        them, else the opposite of one, else different from one (None: nothing to compare)."""
-        if (u, key) not in relations:
-            found = {
-                formulas.relation(prepared.raw[k], written[u])
-                for k, o in enumerate(prepared.owner)
-                if o == key
-            }
-            relations[u, key] = next(
-                (r for r in ("same", "opposite", "differs") if r in found), None
+        """How the formulas of the unit's sentence relate to those of the item's sentences: the
+        same as one of them, else the opposite of one, else different from one (None: nothing
+        to compare)."""
+        at = (spans[u].sentence, key)
+        if at not in relations:
+            relations[at] = formulas.compare(prepared.formulas[key], whole[at[0]])
+        return relations[at]
+
+    def writes(u: int) -> frozenset[Key]:
+        """The items one of whose formulas the unit's sentence writes."""
+        at = spans[u].sentence
+        if at not in written:
+            text = whole[at]
+            written[at] = frozenset(
+                key
+                for key, mine in prepared.formulas.items()
+                if mine and formulas.shares(mine, text)
             )
-        return relations[u, key]
+        return written[at]
 
     def way(u: int, k: int, contrasts: bool = True) -> int:
         contrasts = contrasts or not prepared.contrasts  # without any, both readings are one
@@ -199,7 +212,7 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
                 prepared.anchors[k],
                 prepared.contrasts if contrasts else (),
             )
-            if tuning.formulas:
+            if with_formulas:
                 ways[u, k, contrasts] = _formulas_say(
                     ways[u, k, contrasts], said(u, prepared.owner[k])
                 )
@@ -227,14 +240,8 @@ def score(answer: str, rubric: Rubric, tuning: Tuning = TUNING) -> list[UnitScor
             if direction < 0 and not span.parts and way(u, k, contrasts=False) < 0:
                 denies[key] = max(denies.get(key, 0.0), value)
         bag = lexical.bag(texts[u])
-        writes = frozenset(
-            prepared.owner[k]
-            for k in range(len(prepared.raw))
-            if tuning.formulas
-            and formulas.formulas(written[u])
-            and formulas.writes(prepared.raw[k], written[u])
-        )
-        out.append(UnitScores(span, bag, not span.parts, agree, oppose, denies, writes))
+        shown = writes(u) if with_formulas else frozenset()
+        out.append(UnitScores(span, bag, not span.parts, agree, oppose, denies, shown))
     return out
 
 
